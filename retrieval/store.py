@@ -1,0 +1,300 @@
+"""The catalog on disk: one SQLite file holding products, their filter columns and a full-text index.
+
+Products are written in a single transaction per import, so a failed or interrupted
+import leaves the previous catalog untouched. The FTS5 table is kept in the same
+transaction, so lexical search can never see a half-written catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.catalog import Product
+
+# Ordered, named migrations: a database remembers how far it got in PRAGMA user_version.
+_MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "products",
+        """
+        CREATE TABLE products (
+            pk INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            data TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            price REAL NOT NULL,
+            in_stock INTEGER NOT NULL,
+            rating REAL,
+            brand TEXT,
+            category TEXT NOT NULL,
+            colors TEXT NOT NULL,
+            sizes TEXT NOT NULL,
+            sizes_in_stock TEXT NOT NULL,
+            colors_in_stock TEXT NOT NULL,
+            review_count INTEGER NOT NULL
+        );
+        CREATE VIRTUAL TABLE products_fts USING fts5(
+            title, brand, category, attributes, description,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO catalog_meta VALUES ('version', '0');
+        """,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """What an import changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    """The columns exact filters need, read without parsing whole products."""
+
+    id: str
+    price: float
+    in_stock: bool
+    rating: float | None
+    brand: str | None
+    category: str
+    colors: tuple[str, ...]
+    sizes: tuple[str, ...]
+    sizes_in_stock: tuple[str, ...]
+    colors_in_stock: tuple[str, ...]
+    review_count: int
+
+
+def _join(values: Iterable[str]) -> str:
+    return "|".join(sorted(values))
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(value.split("|")) if value else ()
+
+
+class CatalogStore:
+    """SQLite-backed product catalog with FTS5 full-text search over the same rows."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # check_same_thread=False: the server reads from a worker thread; writes are
+        # serialised by SQLite itself (WAL allows readers during a write).
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        done = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for number, (_name, script) in enumerate(_MIGRATIONS[done:], start=done + 1):
+            self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def __enter__(self) -> CatalogStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ------------------------------------------------------------------------
+
+    def upsert_many(self, products: Iterable[Product]) -> UpsertCounts:
+        """Insert or replace products in one transaction; all or nothing."""
+        inserted = updated = unchanged = 0
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for product in products:
+                data = product.model_dump_json(exclude_defaults=True)
+                row = db.execute("SELECT pk, data FROM products WHERE id = ?", (product.id,)).fetchone()
+                if row is not None and row[1] == data:
+                    unchanged += 1
+                    continue
+                values = self._columns(product, data)
+                if row is None:
+                    cur = db.execute(
+                        "INSERT INTO products (id, data, fingerprint, price, in_stock, rating, brand,"
+                        " category, colors, sizes, sizes_in_stock, colors_in_stock, review_count)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (product.id, *values),
+                    )
+                    pk = cur.lastrowid
+                    inserted += 1
+                else:
+                    pk = row[0]
+                    db.execute(
+                        "UPDATE products SET data=?, fingerprint=?, price=?, in_stock=?, rating=?,"
+                        " brand=?, category=?, colors=?, sizes=?, sizes_in_stock=?,"
+                        " colors_in_stock=?, review_count=? WHERE pk=?",
+                        (*values, pk),
+                    )
+                    db.execute("DELETE FROM products_fts WHERE rowid = ?", (pk,))
+                    updated += 1
+                db.execute(
+                    "INSERT INTO products_fts (rowid, title, brand, category, attributes, description)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (pk, *self._fts_fields(product)),
+                )
+            if inserted or updated:
+                self._bump_version()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return UpsertCounts(inserted, updated, unchanged)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete products by id in one transaction; returns how many existed."""
+        db = self._db
+        removed = 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for product_id in ids:
+                row = db.execute("SELECT pk FROM products WHERE id = ?", (product_id,)).fetchone()
+                if row is None:
+                    continue
+                db.execute("DELETE FROM products_fts WHERE rowid = ?", (row[0],))
+                db.execute("DELETE FROM products WHERE pk = ?", (row[0],))
+                removed += 1
+            if removed:
+                self._bump_version()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return removed
+
+    def _bump_version(self) -> None:
+        self._db.execute(
+            "UPDATE catalog_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
+        )
+
+    @staticmethod
+    def _columns(product: Product, data: str) -> tuple[object, ...]:
+        return (
+            data,
+            product.fingerprint(),
+            product.price,
+            int(product.in_stock),
+            product.rating,
+            product.brand.strip().lower() if product.brand else None,
+            " > ".join(product.category).lower(),
+            _join(product.colors),
+            _join(product.sizes),
+            _join(product.sizes_in_stock()),
+            _join(product.colors_in_stock()),
+            product.review_count,
+        )
+
+    @staticmethod
+    def _fts_fields(product: Product) -> tuple[str, str, str, str, str]:
+        attributes = " ".join(
+            f"{k.replace('_', ' ')} {' '.join(v) if isinstance(v, list) else v}"
+            for k, v in product.attributes.items()
+        )
+        attributes = " ".join([attributes, *product.tags, *product.colors, *product.sizes])
+        return (
+            product.title,
+            product.brand or "",
+            product.category_path,
+            attributes,
+            product.description,
+        )
+
+    # -- reads -------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """A counter that grows with every change: cheap staleness check for caches."""
+        return int(self._db.execute("SELECT value FROM catalog_meta WHERE key='version'").fetchone()[0])
+
+    def count(self) -> int:
+        """Number of products in the catalog."""
+        return int(self._db.execute("SELECT COUNT(*) FROM products").fetchone()[0])
+
+    def get(self, product_id: str) -> Product | None:
+        """One product by id, or None."""
+        row = self._db.execute("SELECT data FROM products WHERE id = ?", (product_id,)).fetchone()
+        return Product.model_validate_json(row[0]) if row else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Product]:
+        """Products by id (missing ids are left out)."""
+        found: dict[str, Product] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, data in self._db.execute(
+                f"SELECT id, data FROM products WHERE id IN ({marks})", chunk
+            ):
+                found[pid] = Product.model_validate_json(data)
+        return found
+
+    def iter_products(self, batch: int = 1000) -> Iterator[Product]:
+        """Every product, in insertion order."""
+        last = 0
+        while True:
+            rows = self._db.execute(
+                "SELECT pk, data FROM products WHERE pk > ? ORDER BY pk LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for pk, data in rows:
+                last = pk
+                yield Product.model_validate_json(data)
+
+    def fingerprints(self) -> dict[str, str]:
+        """Product id -> fingerprint of its searchable text, for incremental index sync."""
+        return dict(self._db.execute("SELECT id, fingerprint FROM products"))
+
+    def filter_rows(self) -> list[FilterRow]:
+        """The filterable columns of every product."""
+        rows = self._db.execute(
+            "SELECT id, price, in_stock, rating, brand, category, colors, sizes, sizes_in_stock,"
+            " colors_in_stock, review_count FROM products ORDER BY pk"
+        )
+        return [
+            FilterRow(
+                id=r[0],
+                price=r[1],
+                in_stock=bool(r[2]),
+                rating=r[3],
+                brand=r[4],
+                category=r[5],
+                colors=_split(r[6]),
+                sizes=_split(r[7]),
+                sizes_in_stock=_split(r[8]),
+                colors_in_stock=_split(r[9]),
+                review_count=r[10],
+            )
+            for r in rows
+        ]
+
+    def fts_query(self, match: str, limit: int, weights: tuple[float, ...]) -> list[tuple[str, float]]:
+        """Run an FTS5 MATCH expression; (product id, bm25 score, higher is better)."""
+        weight_args = ",".join(str(w) for w in weights)
+        rows = self._db.execute(
+            f"SELECT p.id, -bm25(products_fts, {weight_args}) AS score FROM products_fts"
+            " JOIN products p ON p.pk = products_fts.rowid"
+            " WHERE products_fts MATCH ? ORDER BY bm25(products_fts, " + weight_args + ") LIMIT ?",
+            (match, limit),
+        )
+        return [(pid, float(score)) for pid, score in rows]
+
+    def raw_json(self, product_id: str) -> dict[str, object] | None:
+        """A product's stored JSON as a dict (for exports)."""
+        row = self._db.execute("SELECT data FROM products WHERE id = ?", (product_id,)).fetchone()
+        return json.loads(row[0]) if row else None
