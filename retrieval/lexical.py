@@ -26,7 +26,7 @@ def query_terms(text: str) -> list[str]:
     """The distinct, meaningful lower-case terms of a shopper query, in order."""
     seen: list[str] = []
     for token in _TOKEN.findall(text.lower()):
-        if token in STOPWORDS or token.isdigit() or token in seen:
+        if len(token) < 2 or token in STOPWORDS or token.isdigit() or token in seen:
             continue
         seen.append(token)
     return seen

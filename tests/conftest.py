@@ -1,0 +1,91 @@
+"""Shared fixtures: one real encoder per session, a fresh data dir per test, sample products."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from retrieval.catalog import Product
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the developer's SHOPBOT_* settings; each gets its own data dir."""
+    for key in list(os.environ):
+        if key.startswith("SHOPBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("SHOPBOT_DATA_DIR", str(tmp_path / "data"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real packaged sentence encoder, loaded once."""
+    from retrieval.embeddings import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder()
+
+
+def make_product(pid: str, title: str, **fields: object) -> Product:
+    """A product with sensible defaults for the fields a test does not care about."""
+    fields.setdefault("price", 10.0)
+    return Product(id=pid, title=title, **fields)
+
+
+@pytest.fixture(scope="session")
+def sample_products() -> list[Product]:
+    """A small hand-written catalog spanning the filterable facts."""
+    return [
+        make_product(
+            "boot-1", "TrailMax Waterproof Hiking Boots", brand="TrailMax", price=89.99,
+            category="Shoes > Men > Hiking Boots", rating=4.6,
+            description="Leather hiking boots with a waterproof membrane and a grippy sole.",
+            variants=[{"size": "9", "color": "brown", "stock": 3}, {"size": "10", "color": "brown", "stock": 0}],
+        ),
+        make_product(
+            "boot-2", "Summit Lightweight Hiking Boots", brand="Summit", price=129.0,
+            category="Shoes > Women > Hiking Boots", rating=4.1,
+            description="Breathable mesh boots for long day hikes.",
+            variants=[{"size": "7", "color": "grey", "stock": 5}, {"size": "8", "color": "grey", "stock": 2}],
+        ),
+        make_product(
+            "run-1", "Stride Road Running Shoes", brand="Stride", price=74.5,
+            category="Shoes > Men > Running Shoes", rating=4.3, attributes={"color": "red"},
+            description="Cushioned sneakers for daily road runs.", stock=12,
+        ),
+        make_product(
+            "mug-1", "Thermo Travel Mug 16 oz", brand="Kettleby", price=24.0,
+            category="Kitchen > Coffee & Tea > Travel Mugs", rating=4.8, attributes={"color": "black"},
+            description="Vacuum insulated stainless steel mug that keeps coffee hot for 6 hours.", stock=0,
+        ),
+        make_product(
+            "press-1", "Kettleby French Press 1 L", brand="Kettleby", price=32.0,
+            category="Kitchen > Coffee & Tea > French Presses", rating=3.9,
+            description="Glass coffee press with a steel mesh filter.", stock=8,
+        ),
+        make_product(
+            "buds-1", "Pulse Wireless Earbuds", brand="Pulse", price=59.99, compare_at_price=79.99,
+            category="Electronics > Audio > Wireless Earbuds", rating=4.0,
+            attributes={"color": "white", "battery_life_hours": "8", "noise_cancelling": "yes"},
+            description="Bluetooth earbuds with active noise cancelling and a charging case.", stock=40,
+        ),
+        make_product(
+            "tee-1", "Everyday Cotton T-Shirt", brand="Loom & Co", price=15.0,
+            category="Apparel > Men > T-Shirts", rating=None,
+            description="Soft organic cotton crew neck tee.",
+            variants=[
+                {"size": "M", "color": "navy", "stock": 4},
+                {"size": "L", "color": "gray", "stock": 0},
+            ],
+        ),
+        make_product(
+            "lamp-1", "Arc Floor Lamp", brand="Lumen", price=149.0, category="Home > Lighting > Floor Lamps",
+            rating=4.4, description="Tall arched lamp with a linen shade for reading corners.",
+        ),
+    ]
