@@ -11,7 +11,7 @@ import re
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 # Attribute keys that mean the same thing, folded once so filters and answers agree.
 _ATTRIBUTE_ALIASES = {"colour": "color", "colours": "color", "colors": "color", "sizes": "size"}
@@ -39,7 +39,8 @@ def split_category(value: str | list[str] | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        parts = re.split(r"\s*(?:>|\||/)\s*", value)
+        # A bare "/" is part of names like "Bags/Cases"; only a spaced " / " separates levels.
+        parts = re.split(r"\s*[>|]\s*|\s+/\s+", value)
     else:
         parts = [str(p) for p in value]
     return [p.strip() for p in parts if p and p.strip()]
@@ -150,14 +151,13 @@ class Product(_Model):
     def _clean_tags(cls, v: list[str]) -> list[str]:
         return [t.strip() for t in v if t and t.strip()]
 
-    @model_validator(mode="after")
-    def _check_prices(self) -> Product:
-        if self.compare_at_price is not None and self.compare_at_price < self.price:
-            raise ValueError(
-                f"compare_at_price ({self.compare_at_price}) is below price ({self.price}); "
-                "it must be the original, higher price"
-            )
-        return self
+    @field_validator("compare_at_price")
+    @classmethod
+    def _compare_at_not_below_price(cls, v: float | None, info: ValidationInfo) -> float | None:
+        price = info.data.get("price")
+        if v is not None and price is not None and v < price:
+            raise ValueError(f"({v}) is below price ({price}); it must be the original, higher price")
+        return v
 
     # -- derived facts -----------------------------------------------------------------
 

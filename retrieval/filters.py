@@ -12,7 +12,7 @@ from collections import defaultdict
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from retrieval.catalog import normalize_color, normalize_size
+from retrieval.catalog import normalize_color, normalize_size, split_category
 from retrieval.store import FilterRow
 
 
@@ -62,7 +62,7 @@ def category_matches(product_path: str, wanted: str) -> bool:
     """True when `wanted` (a node name or a path like "Shoes > Men") names a node on
     `product_path` or one of its ancestors, i.e. the product is in that subtree."""
     have = _path_keys(product_path)
-    want = _path_keys(wanted.replace("/", " > ").replace("|", " > "))
+    want = [_node_key(node) for node in split_category(wanted)]
     if not want:
         return True
     return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))

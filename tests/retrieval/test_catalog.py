@@ -64,6 +64,7 @@ def test_attribute_keys_and_colours_are_folded() -> None:
         ("Computers&Accessories|Cables", ["Computers&Accessories", "Cables"]),
         ("Furniture / Beds", ["Furniture", "Beds"]),
         (["A", " B "], ["A", "B"]),
+        ("Luggage > Bags/Cases", ["Luggage", "Bags/Cases"]),
     ],
 )
 def test_category_paths_are_split(raw: object, path: list[str]) -> None:

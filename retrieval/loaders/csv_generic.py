@@ -1,0 +1,145 @@
+"""Any spreadsheet export: one product per row, columns mapped to Product fields.
+
+Columns named like a Product field ("title", "Price", "Image URL") map by themselves; `mapping`
+(Product field -> column) covers the rest. Columns named "attr:NAME" or
+"attributes.NAME" become attributes; every other column is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from retrieval.catalog import Product
+from retrieval.errors import CatalogFileError
+from retrieval.loaders.base import (
+    LoadOptions,
+    RawRecord,
+    RecordError,
+    bullets_to_sentences,
+    parse_count,
+    parse_money,
+    parse_number,
+    read_csv,
+    split_list,
+)
+
+_MONEY = ("price", "compare_at_price")
+_COUNTS = ("review_count", "stock")
+_NUMBERS = ("rating",)
+# Nested fields have no sensible single-cell spelling in a spreadsheet.
+_NOT_FROM_A_CELL = frozenset({"variants", "reviews", "attributes"})
+_REQUIRED = ("id", "title", "price")
+_ATTRIBUTE_PREFIXES = ("attr:", "attributes.")
+
+
+def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
+    """Yield one record per CSV row, with values parsed into Product field types."""
+    table = read_csv(data, options.source)
+    columns, attribute_columns = _resolve_columns(table.header, options)
+    for row in table.rows:
+        if row.problem is not None:
+            yield RawRecord.rejected(row.line, None, row.problem)
+            continue
+        try:
+            fields = _row_fields(row.values, columns, attribute_columns, options.currency)
+        except RecordError as exc:
+            yield RawRecord.rejected(row.line, exc.field, exc.message)
+            continue
+        yield RawRecord(row.line, fields)
+
+
+def _attribute_name(key: str) -> str | None:
+    lowered = key.lower()
+    for prefix in _ATTRIBUTE_PREFIXES:
+        if lowered.startswith(prefix) and key[len(prefix) :].strip():
+            return key[len(prefix) :].strip()
+    return None
+
+
+def _resolve_columns(
+    header: list[str], options: LoadOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Decide which column feeds each Product field and each attribute.
+
+    A mapping that names a missing column, or a file with no column for a required field,
+    is a file-level mistake: reported once, clearly, instead of once per row.
+    """
+    source = options.source
+    known_fields = [f for f in Product.model_fields if f not in _NOT_FROM_A_CELL]
+    found = ", ".join(repr(c) for c in header if c) or "none"
+    columns: dict[str, str] = {}
+    attribute_columns: dict[str, str] = {}
+    for target, column in (options.mapping or {}).items():
+        if column not in header:
+            raise CatalogFileError(
+                f"{source}: the mapping uses column {column!r} for {target!r}, but the file "
+                f"has no such column (columns found: {found})"
+            )
+        attribute = _attribute_name(target)
+        if attribute is not None:
+            attribute_columns[attribute] = column
+        elif target in known_fields:
+            columns[target] = column
+        else:
+            raise CatalogFileError(
+                f"{source}: the mapping names {target!r}, which is not a product field a CSV "
+                f"column can fill; use one of {', '.join(known_fields)}, or attr:NAME"
+            )
+    for column in header:
+        attribute = _attribute_name(column)
+        if attribute is not None:
+            attribute_columns.setdefault(attribute, column)
+        else:
+            # "Image URL" and "compare at price" are how people write field names.
+            name = "_".join(column.lower().split())
+            if name in known_fields:
+                columns.setdefault(name, column)
+    for required in _REQUIRED:
+        if required not in columns:
+            raise CatalogFileError(
+                f"{source}: has no column for {required!r}; name a column {required!r} or map "
+                f"one to it (columns found: {found})"
+            )
+    return columns, attribute_columns
+
+
+def _row_fields(
+    values: Mapping[str, str],
+    columns: Mapping[str, str],
+    attribute_columns: Mapping[str, str],
+    currency: str | None,
+) -> dict[str, Any]:
+    """Turn one row's cells into Product fields; empty cells are left out (so defaults apply)."""
+    fields: dict[str, Any] = {}
+    symbol_currency: str | None = None
+    for target, column in columns.items():
+        cell = values.get(column, "")
+        if not cell:
+            continue
+        if target in _MONEY:
+            amount, found = parse_money(cell, target)
+            fields[target] = amount
+            # The selling price's symbol decides; the compare-at symbol only fills a gap.
+            if found and (symbol_currency is None or target == "price"):
+                symbol_currency = found
+        elif target in _COUNTS:
+            fields[target] = parse_count(cell)
+        elif target in _NUMBERS:
+            fields[target] = parse_number(cell)
+        elif target == "tags":
+            fields[target] = split_list(cell)
+        elif target == "description":
+            fields[target] = bullets_to_sentences(cell)
+        else:
+            fields[target] = cell
+    # A currency code stated in the row beats the caller's choice, which beats a symbol
+    # guess ("$" is also Canada's and Australia's).
+    chosen = fields.get("currency") or currency or symbol_currency
+    if chosen:
+        fields["currency"] = chosen
+    attributes = {name: values.get(column, "") for name, column in attribute_columns.items()}
+    attributes = {name: value for name, value in attributes.items() if value}
+    if attributes:
+        fields["attributes"] = attributes
+    return fields
