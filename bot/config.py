@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     hnsw_ef_search: int = Field(default=96, ge=8, le=2048, description="HNSW search beam width.")
     encode_batch_size: int = Field(default=64, ge=1, le=1024, description="Texts per encoder batch.")
     max_seq_length: int = Field(default=128, ge=16, le=512, description="Word pieces encoded per product.")
+    encoder_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        default="auto", description="Encoder weights: bfloat16 where the CPU has it natively (auto), or forced."
+    )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     host: str = Field(default="127.0.0.1", description="Address the server listens on.")
     port: int = Field(default=8080, ge=1, le=65535, description="Port the server listens on.")

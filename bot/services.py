@@ -19,7 +19,9 @@ def open_catalog(settings: Settings) -> CatalogStore:
 
 def load_encoder(settings: Settings) -> Encoder:
     """The configured sentence encoder, from a local folder."""
-    return SentenceTransformerEncoder(settings.model_path, max_seq_length=settings.max_seq_length)
+    return SentenceTransformerEncoder(
+        settings.model_path, max_seq_length=settings.max_seq_length, precision=settings.encoder_precision
+    )
 
 
 def open_search(

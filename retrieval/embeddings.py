@@ -11,7 +11,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -82,15 +82,34 @@ def _model_id(path: Path) -> str:
             digest.update(file.read_bytes())
     for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
-    return f"{path.name}:{digest.hexdigest()[:12]}"
+    return f"{path.parent.name}/{path.name}:{digest.hexdigest()[:12]}"
+
+
+Precision = Literal["auto", "float32", "bfloat16"]
+
+
+def cpu_has_native_bf16() -> bool:
+    """True when the CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
 class SentenceTransformerEncoder(Encoder):
-    """A sentence-transformers model from a local folder."""
+    """A sentence-transformers model from a local folder.
+
+    With precision "auto" the weights are cast to bfloat16 on CPUs that compute it
+    natively: batch encoding runs about 2.5-3x faster and retrieval quality is unchanged
+    (measured on WANDS), while on other CPUs bfloat16 would be slower, so float32 stays.
+    """
 
     name = "sentence-transformers"
 
-    def __init__(self, model_path: str | Path | None = None, max_seq_length: int = 128) -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, max_seq_length: int = 128, precision: Precision = "auto"
+    ) -> None:
         path = Path(model_path) if model_path else default_model_path()
         if not (path / "config.json").exists():
             raise EncoderError(
@@ -99,14 +118,23 @@ class SentenceTransformerEncoder(Encoder):
             )
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a per-load weights bar is noise in CLI output
 
         # Two cores: more threads than cores only adds contention.
         torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         # Product text past ~128 word pieces is description tail: cheaper to cut than encode.
         self._model.max_seq_length = max_seq_length
+        if precision == "auto":
+            precision = "bfloat16" if cpu_has_native_bf16() else "float32"
+        if precision == "bfloat16":
+            self._model.to(torch.bfloat16)
+        self.precision = precision
         self.dim = int(self._model.get_embedding_dimension())
-        self.model_id = _model_id(path)
+        # Vectors from different precisions differ slightly: an index records which it holds.
+        self.model_id = f"{_model_id(path)}:{precision}"
         self.path = path
 
     def encode_batch(self, texts: Sequence[str]) -> np.ndarray:

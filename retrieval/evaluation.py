@@ -26,8 +26,8 @@ class JudgedQuery:
 
 
 def dcg(grades: Sequence[int]) -> float:
-    """Discounted cumulative gain with exponential gain (2^g - 1)."""
-    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+    """Discounted cumulative gain with linear gain (the grade itself), as WANDS reports it."""
+    return sum(g / math.log2(i + 2) for i, g in enumerate(grades))
 
 
 def ndcg_at(ranked: Sequence[str], judgments: dict[str, int], k: int = 10) -> float:
