@@ -40,9 +40,10 @@ def server(tmp_path_factory) -> Iterator[str]:
     setup = subprocess.run([sys.executable, "-m", "bot", "setup"], env=env, capture_output=True, text=True, timeout=600)
     assert setup.returncode == 0, setup.stderr
     port = _free_port()
+    log_path = data.parent / "server.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -53,7 +54,7 @@ def server(tmp_path_factory) -> Iterator[str]:
                     break
             except (urllib.error.URLError, ConnectionError):
                 pass
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert proc.poll() is None, log_path.read_text()
             time.sleep(0.3)
         else:
             pytest.fail("server did not become ready in 120 s")
@@ -61,6 +62,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def test_health_and_ready(server: str) -> None:
