@@ -10,17 +10,11 @@ import click
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
 from bot.services import open_catalog, open_search
+from catalog import DEMO_PRODUCTS
 from retrieval.errors import ImportRejectedError
 from retrieval.importer import FORMATS, read_catalog
 from retrieval.indexing import SyncReport
 
-
-
-def demo_catalog_path() -> Path:
-    """The demo catalog shipped with Shopbot."""
-    import catalog
-
-    return Path(catalog.__file__).parent / "products.jsonl"
 
 
 def _parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -170,6 +164,6 @@ def register(main: click.Group) -> None:
         with open_catalog(settings) as store:
             empty = store.count() == 0
         if empty:
-            inserted, _, _, rejected = import_file(settings, demo_catalog_path(), "jsonl", strict=True)
+            inserted, _, _, rejected = import_file(settings, DEMO_PRODUCTS, "jsonl", strict=True)
             click.echo(f"imported the demo catalog: {inserted} products")
         _say_sync(_sync(settings))

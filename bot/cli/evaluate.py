@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli import progress_bar, settings_of
+from catalog import DEMO_PRODUCTS, DEMO_QUERIES
 from bot.config import Settings
 from bot.services import load_encoder, open_search
 from retrieval.catalog import Product
@@ -17,13 +18,6 @@ from retrieval.evaluation import ModeScores, evaluate, load_judged_queries, wand
 from retrieval.importer import read_catalog
 from retrieval.search import ProductSearch
 from retrieval.store import CatalogStore
-
-
-def _demo_files() -> tuple[Path, Path]:
-    import catalog
-
-    folder = Path(catalog.__file__).parent
-    return folder / "products.jsonl", folder / "queries.jsonl"
 
 
 def eval_search(settings: Settings, name: str, products: Iterable[Product], encoder: Encoder) -> ProductSearch:
@@ -63,10 +57,9 @@ def register(main: click.Group) -> None:
         """NDCG@10, Recall@50 and MRR for lexical, dense and hybrid search."""
         settings = settings_of(ctx)
         encoder = load_encoder(settings)
-        products_file, default_queries = _demo_files()
         report: dict[str, list[ModeScores]] = {}
-        demo = eval_search(settings, "demo", read_catalog(products_file, "jsonl").products, encoder)
-        report["demo catalog"] = evaluate(demo, load_judged_queries(queries or default_queries))
+        demo = eval_search(settings, "demo", read_catalog(DEMO_PRODUCTS, "jsonl").products, encoder)
+        report["demo catalog"] = evaluate(demo, load_judged_queries(queries or DEMO_QUERIES))
         demo.store.close()
         if wands is not None:
             bench = eval_search(settings, "wands", wands_products(wands), encoder)
