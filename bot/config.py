@@ -103,3 +103,12 @@ def describe_validation_error(
         message = err["msg"].removeprefix("Value error, ")
         parts.append(f"{name(field)}: {message}" if field else message)
     return f"invalid {what}: " + "; ".join(parts)
+
+
+def settings_markdown() -> str:
+    """The configuration table for the README, generated from the Settings fields."""
+    rows = ["| environment variable | default | what it sets |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = "packaged model" if field.default is None else field.default
+        rows.append(f"| `SHOPBOT_{name.upper()}` | `{default}` | {field.description} |")
+    return "\n".join(rows)

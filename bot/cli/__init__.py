@@ -90,9 +90,9 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _register() -> None:
-    from bot.cli import bench, catalog, evaluate, search, serve
+    from bot.cli import bench, catalog, config, evaluate, search, serve
 
-    for module in (catalog, search, evaluate, bench, serve):
+    for module in (catalog, search, evaluate, bench, serve, config):
         module.register(main)
 
 
