@@ -69,7 +69,7 @@ async def health(request: web.Request) -> web.Response:
 async def ready(request: web.Request) -> web.Response:
     """Readiness: the catalog and index are loaded."""
     search = request.app[SEARCH]
-    return web.json_response({"status": "ready", "products": len(search.index), "index": search.index.kind})
+    return web.json_response({"status": "ready", "products": len(search.index), "index": search.index.vectors.kind})
 
 
 _SEARCH_PARAMS = {"q", "k", "mode", "sort", *SearchFilters.model_fields}

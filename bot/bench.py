@@ -21,8 +21,8 @@ import psutil
 from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
 from retrieval.filters import SearchFilters
-from retrieval.index import HnswParams, VectorIndex
-from retrieval.indexing import sync_index
+from retrieval.index import HnswParams, IndexKind
+from retrieval.indexing import SearchIndex, sync_index
 from retrieval.search import MODES, Mode, ProductSearch
 from retrieval.store import CatalogStore
 
@@ -104,7 +104,7 @@ def _run(encoder: Encoder, sizes: list[int], say: Say, root: Path) -> None:
     base = encoder_baseline(encoder)
     say(f"baseline: one encoder forward pass (short query) = {base * 1000:.2f} ms\n")
     say(f"{'products':>9} {'index':>6} {'build/s':>8} {'import/s':>9} {'RSS MB':>7}")
-    last: tuple[CatalogStore, VectorIndex] | None = None
+    last: tuple[CatalogStore, SearchIndex] | None = None
     for n in sizes:
         products = _products(n)
         store = CatalogStore(root / f"c{n}" / "catalog.db")
@@ -126,21 +126,17 @@ def _run(encoder: Encoder, sizes: list[int], say: Say, root: Path) -> None:
     store.close()
 
 
-def _twin(index: VectorIndex, kind: str) -> tuple[VectorIndex, float]:
-    """The same vectors in an index of the other kind, and its construction time."""
-    twin = VectorIndex(index.dim, kind, index.model_id, HnswParams())  # type: ignore[arg-type]
-    live = np.flatnonzero(index.alive)
-    vectors = index.vectors()[live].copy()
-    ids = [index.row_ids[r] for r in live]
+def _twin(index: SearchIndex, kind: IndexKind) -> tuple[SearchIndex, float]:
+    """The same products in a vector index of another kind, and its construction time."""
     start = time.perf_counter()
-    twin.upsert(ids, vectors, [index.fingerprints[i] for i in ids])  # type: ignore[index, arg-type]
-    return twin, time.perf_counter() - start
+    twin = index.vectors.clone_as(kind, HnswParams())
+    return SearchIndex(twin, index.lexical), time.perf_counter() - start
 
 
-def _latency(encoder: Encoder, store: CatalogStore, index: VectorIndex, base: float, say: Say) -> None:
+def _latency(encoder: Encoder, store: CatalogStore, index: SearchIndex, base: float, say: Say) -> None:
     n = len(index)
-    kinds = {index.kind: index}
-    other = "flat" if index.kind == "hnsw" else "hnsw"
+    kinds = {index.vectors.kind: index}
+    other: IndexKind = "flat" if index.vectors.kind == "hnsw" else "hnsw"
     kinds[other], seconds = _twin(index, other)
     say(f"{other} index construction from stored vectors at {n} products: {seconds:.1f} s")
     query_vectors = [encoder.encode_query(q) for q in BENCH_QUERIES]
@@ -148,8 +144,8 @@ def _latency(encoder: Encoder, store: CatalogStore, index: VectorIndex, base: fl
     say(f"{'index':>6} {'what':<26} {'p50':>7} {'p95':>7} {'ratio':>6}")
     pairs = [(q, f) for f in BENCH_FILTERS for q in BENCH_QUERIES]
     for kind in ("flat", "hnsw"):
-        idx = kinds[kind]
-        search = ProductSearch(store, idx, encoder)
+        idx = kinds[kind].vectors
+        search = ProductSearch(store, kinds[kind], encoder)
         vectors = itertools.cycle(query_vectors)
         cases: list[tuple[str, Callable[[], object]]] = [
             ("vector search only", lambda idx=idx: idx.search(next(vectors), 10))

@@ -248,5 +248,8 @@ class Product(_Model):
         return ". ".join(parts)
 
     def fingerprint(self) -> str:
-        """A stable hash of the searchable text: the index re-encodes a product when it changes."""
-        return hashlib.sha256(self.search_text().encode("utf-8")).hexdigest()[:16]
+        """A stable hash of everything search reads: the index redoes a product when it changes."""
+        text = "\x1f".join(
+            [self.search_text(len(self.description)), ",".join(sorted(self.colors)), ",".join(sorted(self.sizes))]
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

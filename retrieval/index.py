@@ -1,17 +1,15 @@
-"""FAISS vector index over product embeddings, with tombstones, filters and atomic saves.
+"""FAISS vector index over product embeddings, with tombstones and filtered search.
 
 Rows are append-only: row r holds the r-th vector ever added, so FAISS's own sequential
 ids are our row numbers and flat and HNSW indexes behave the same. Updating a product
 appends its new vector and tombstones the old row; deleting tombstones it. Tombstoned
 rows are excluded from every search by a FAISS ID selector, and a rebuild compacts them
-away once they are a large share of the index.
+away once they are a large share of the index. Saving and versioning live in indexing.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +113,17 @@ class VectorIndex:
             removed += 1
         return removed
 
+    def clone_as(self, kind: IndexKind, hnsw: HnswParams | None = None) -> VectorIndex:
+        """The same rows (tombstones included) in an index of another kind; no re-encoding."""
+        twin = VectorIndex(self.dim, kind, self.model_id, hnsw or self.hnsw)
+        if self.n_rows:
+            twin._faiss.add(np.ascontiguousarray(self.vectors()))
+        twin.row_ids = list(self.row_ids)
+        twin.row_of = dict(self.row_of)
+        twin.fingerprints = dict(self.fingerprints)
+        twin._alive = self._alive.copy()
+        return twin
+
     # -- search ------------------------------------------------------------------------
 
     def vectors(self) -> np.ndarray:
@@ -155,17 +164,9 @@ class VectorIndex:
 
     # -- persistence -------------------------------------------------------------------
 
-    def save(self, root: str | Path) -> Path:
-        """Write a new version under `root` and switch `root/CURRENT` to it atomically."""
-        root = Path(root)
-        root.mkdir(parents=True, exist_ok=True)
-        current = _read_current(root)
-        number = int(current[1:]) + 1 if current else 1
-        final = root / f"v{number}"
-        staging = root / f"v{number}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        faiss.write_index(self._faiss, str(staging / "vectors.faiss"))
+    def write(self, folder: Path) -> None:
+        """Save into an index version folder."""
+        faiss.write_index(self._faiss, str(folder / "vectors.faiss"))
         meta = {
             "format": _FORMAT,
             "kind": self.kind,
@@ -175,34 +176,15 @@ class VectorIndex:
             "row_ids": self.row_ids,
             "fingerprints": self.fingerprints,
         }
-        (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        _fsync_dir(staging)
-        staging.rename(final)
-        pointer = root / "CURRENT.tmp"
-        pointer.write_text(final.name, encoding="utf-8")
-        os.replace(pointer, root / "CURRENT")
-        _fsync_dir(root)
-        # Older versions are no longer pointed to; a reader that has one open keeps its copy.
-        for old in root.glob("v*"):
-            if old.is_dir() and old.name != final.name:
-                shutil.rmtree(old, ignore_errors=True)
-        return final
+        (folder / "vectors.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, root: str | Path) -> VectorIndex:
-        """Load the version `root/CURRENT` points to."""
-        root = Path(root)
-        current = _read_current(root)
-        if current is None:
-            raise IndexStateError(f"no index in {root}; run `shopbot index build`")
-        folder = root / current
-        try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            raw = faiss.read_index(str(folder / "vectors.faiss"))
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise IndexStateError(f"index in {folder} is unreadable ({exc}); rebuild it") from exc
+    def read(cls, folder: Path) -> VectorIndex:
+        """Load from an index version folder."""
+        meta = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
         if meta.get("format") != _FORMAT:
             raise IndexStateError(f"index in {folder} has an old format; rebuild it")
+        raw = faiss.read_index(str(folder / "vectors.faiss"))
         index = cls(meta["dim"], meta["kind"], meta["model_id"], HnswParams(**meta["hnsw"]))
         index._faiss = raw
         if index.kind == "hnsw":
@@ -214,19 +196,3 @@ class VectorIndex:
         if raw.ntotal != len(index.row_ids):
             raise IndexStateError(f"index in {folder} is inconsistent; rebuild it")
         return index
-
-
-def _read_current(root: Path) -> str | None:
-    pointer = root / "CURRENT"
-    if not pointer.exists():
-        return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    return name if (root / name).is_dir() else None
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

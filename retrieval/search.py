@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,8 +13,7 @@ import numpy as np
 from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
 from retrieval.filters import FilterIndex, SearchFilters
-from retrieval.index import VectorIndex
-from retrieval.lexical import LexicalIndex
+from retrieval.indexing import SearchIndex
 from retrieval.store import CatalogStore, UpsertCounts
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -71,7 +69,7 @@ class ProductSearch:
     def __init__(
         self,
         store: CatalogStore,
-        index: VectorIndex,
+        index: SearchIndex,
         encoder: Encoder,
         *,
         index_root: Path | None = None,
@@ -82,9 +80,8 @@ class ProductSearch:
         self.encoder = encoder
         self.index_root = index_root
         self.fusion = fusion or FusionParams()
-        self.lexical = LexicalIndex(store)
         self._write_lock = threading.Lock()
-        self._filters = FilterIndex(store.filter_rows(), index.row_ids)
+        self._filters = FilterIndex(store.filter_rows(), index.vectors.row_ids)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -135,28 +132,15 @@ class ProductSearch:
     def dense_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, cosine) best first, among rows allowed by `mask`."""
         vector = self.encoder.encode_query(query)
-        rows = self.index.search(vector, n, allowed=mask)
-        ids = self.index.row_ids
-        return [(ids[r], s) for r, s in rows if ids[r] is not None]  # type: ignore[misc]
+        return self._ids(self.index.vectors.search(vector, n, allowed=mask))
 
     def lexical_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """(product id, BM25) best first, among products allowed by `mask`."""
-        allowed = int(mask.sum())
-        if allowed == 0:
-            return []
-        # A selective filter leaves few of the top lexical matches: fetch deeper so that
-        # the filtered list is still full.
-        share = allowed / max(1, len(self.index))
-        limit = min(20_000, math.ceil(n / max(share, 1e-3)))
-        out: list[tuple[str, float]] = []
-        row_of = self.index.row_of
-        for pid, score in self.lexical.search(query, limit):
-            row = row_of.get(pid)
-            if row is not None and mask[row]:
-                out.append((pid, score))
-                if len(out) == n:
-                    break
-        return out
+        """(product id, BM25) best first, among rows allowed by `mask`."""
+        return self._ids(self.index.lexical.search(query, n, allowed=mask))
+
+    def _ids(self, rows: list[tuple[int, float]]) -> list[tuple[str, float]]:
+        ids = self.index.vectors.row_ids
+        return [(ids[r], s) for r, s in rows if ids[r] is not None]  # type: ignore[misc]
 
     def _fuse(
         self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
@@ -178,7 +162,7 @@ class ProductSearch:
         else:
             keys = -np.nan_to_num(f.rating[rows], nan=0.0)
         top = rows[np.argsort(keys, kind="stable")[:k]]
-        ids = [self.index.row_ids[r] for r in top]
+        ids = [self.index.vectors.row_ids[r] for r in top]
         products = self.store.get_many([pid for pid in ids if pid is not None])
         return [Hit(products[pid], 0.0) for pid in ids if pid in products]
 
@@ -189,11 +173,11 @@ class ProductSearch:
         products = list(products)
         with self._write_lock:
             counts = self.store.upsert_many(products)
-            # Only products whose searchable text changed need a new vector.
-            changed = [p for p in products if self.index.fingerprints.get(p.id) != p.fingerprint()]
+            # Only products whose searchable text changed need new vectors and terms.
+            fingerprints = self.index.vectors.fingerprints
+            changed = [p for p in products if fingerprints.get(p.id) != p.fingerprint()]
             if changed:
-                vectors = self.encoder.encode([p.search_text() for p in changed])
-                self.index.upsert([p.id for p in changed], vectors, [p.fingerprint() for p in changed])
+                self.index.upsert(changed, self.encoder.encode([p.search_text() for p in changed]))
             self._after_write()
         return counts
 
@@ -209,7 +193,7 @@ class ProductSearch:
     def _after_write(self) -> None:
         if self.index_root is not None:
             self.index.save(self.index_root)
-        self._filters = FilterIndex(self.store.filter_rows(), self.index.row_ids)
+        self._filters = FilterIndex(self.store.filter_rows(), self.index.vectors.row_ids)
 
 
 def _sorted(hits: list[Hit], sort: Sort) -> list[Hit]:

@@ -1,13 +1,11 @@
-"""The catalog on disk: one SQLite file holding products, their filter columns and a full-text index.
+"""The catalog on disk: one SQLite file holding products and the columns filters need.
 
 Products are written in a single transaction per import, so a failed or interrupted
-import leaves the previous catalog untouched. The FTS5 table is kept in the same
-transaction, so lexical search can never see a half-written catalog.
+import leaves the previous catalog untouched.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,10 +33,6 @@ _MIGRATIONS: list[tuple[str, str]] = [
             sizes_in_stock TEXT NOT NULL,
             colors_in_stock TEXT NOT NULL,
             review_count INTEGER NOT NULL
-        );
-        CREATE VIRTUAL TABLE products_fts USING fts5(
-            title, brand, category, attributes, description,
-            tokenize = 'porter unicode61 remove_diacritics 2'
         );
         CREATE TABLE catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT INTO catalog_meta VALUES ('version', '0');
@@ -126,13 +120,12 @@ class CatalogStore:
                     continue
                 values = self._columns(product, data)
                 if row is None:
-                    cur = db.execute(
+                    db.execute(
                         "INSERT INTO products (id, data, fingerprint, price, in_stock, rating, brand,"
                         " category, colors, sizes, sizes_in_stock, colors_in_stock, review_count)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (product.id, *values),
                     )
-                    pk = cur.lastrowid
                     inserted += 1
                 else:
                     pk = row[0]
@@ -142,13 +135,7 @@ class CatalogStore:
                         " colors_in_stock=?, review_count=? WHERE pk=?",
                         (*values, pk),
                     )
-                    db.execute("DELETE FROM products_fts WHERE rowid = ?", (pk,))
                     updated += 1
-                db.execute(
-                    "INSERT INTO products_fts (rowid, title, brand, category, attributes, description)"
-                    " VALUES (?,?,?,?,?,?)",
-                    (pk, *self._fts_fields(product)),
-                )
             if inserted or updated:
                 self._bump_version()
             db.execute("COMMIT")
@@ -167,7 +154,6 @@ class CatalogStore:
                 row = db.execute("SELECT pk FROM products WHERE id = ?", (product_id,)).fetchone()
                 if row is None:
                     continue
-                db.execute("DELETE FROM products_fts WHERE rowid = ?", (row[0],))
                 db.execute("DELETE FROM products WHERE pk = ?", (row[0],))
                 removed += 1
             if removed:
@@ -198,21 +184,6 @@ class CatalogStore:
             _join(product.sizes_in_stock()),
             _join(product.colors_in_stock()),
             product.review_count,
-        )
-
-    @staticmethod
-    def _fts_fields(product: Product) -> tuple[str, str, str, str, str]:
-        attributes = " ".join(
-            f"{k.replace('_', ' ')} {' '.join(v) if isinstance(v, list) else v}"
-            for k, v in product.attributes.items()
-        )
-        attributes = " ".join([attributes, *product.tags, *product.colors, *product.sizes])
-        return (
-            product.title,
-            product.brand or "",
-            product.category_path,
-            attributes,
-            product.description,
         )
 
     # -- reads -------------------------------------------------------------------------
@@ -282,19 +253,3 @@ class CatalogStore:
             )
             for r in rows
         ]
-
-    def fts_query(self, match: str, limit: int, weights: tuple[float, ...]) -> list[tuple[str, float]]:
-        """Run an FTS5 MATCH expression; (product id, bm25 score, higher is better)."""
-        weight_args = ",".join(str(w) for w in weights)
-        rows = self._db.execute(
-            f"SELECT p.id, -bm25(products_fts, {weight_args}) AS score FROM products_fts"
-            " JOIN products p ON p.pk = products_fts.rowid"
-            " WHERE products_fts MATCH ? ORDER BY bm25(products_fts, " + weight_args + ") LIMIT ?",
-            (match, limit),
-        )
-        return [(pid, float(score)) for pid, score in rows]
-
-    def raw_json(self, product_id: str) -> dict[str, object] | None:
-        """A product's stored JSON as a dict (for exports)."""
-        row = self._db.execute("SELECT data FROM products WHERE id = ?", (product_id,)).fetchone()
-        return json.loads(row[0]) if row else None

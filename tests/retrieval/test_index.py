@@ -1,4 +1,4 @@
-"""The FAISS vector index: filtered search, tombstones, atomic versioned saves, rebuild triggers."""
+"""The FAISS vector index: filtered search, tombstones, and when a sync re-encodes or rebuilds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.errors import IndexStateError
 from retrieval.index import VectorIndex
-from retrieval.indexing import sync_index
+from retrieval.indexing import SearchIndex, sync_index
 from retrieval.store import CatalogStore
 
 
@@ -46,37 +45,6 @@ def test_upsert_replaces_and_remove_hides(kind: str) -> None:
     assert "p8" not in {index.row_ids[r] for r, _ in index.search(vectors[8], 10)}
 
 
-def test_save_and_load_round_trip(tmp_path: Path) -> None:
-    vectors = _unit(50)
-    index = VectorIndex(16, "hnsw", "model-a")
-    index.upsert([f"p{i}" for i in range(50)], vectors, [str(i) for i in range(50)])
-    index.remove(["p3"])
-    index.save(tmp_path / "idx")
-    index.upsert(["p50"], _unit(1, seed=9), ["x"])
-    index.save(tmp_path / "idx")  # a second version replaces the first
-    loaded = VectorIndex.load(tmp_path / "idx")
-    assert (loaded.kind, loaded.model_id, len(loaded)) == ("hnsw", "model-a", 50)
-    assert loaded.fingerprints["p10"] == "10" and "p3" not in loaded.row_of
-    assert loaded.search(vectors[10], 1)[0][0] == index.search(vectors[10], 1)[0][0]
-    assert sorted(p.name for p in (tmp_path / "idx").iterdir()) == ["CURRENT", "v2"]
-
-
-def test_load_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
-    with pytest.raises(IndexStateError, match="shopbot index build"):
-        VectorIndex.load(tmp_path / "nothing")
-
-
-def test_a_crash_while_saving_keeps_the_last_good_index(tmp_path: Path) -> None:
-    index = VectorIndex(16, "flat", "m")
-    index.upsert(["a"], _unit(1), ["fp"])
-    index.save(tmp_path / "idx")
-    (tmp_path / "idx" / "v2.tmp").mkdir()  # what an interrupted save leaves behind
-    assert len(VectorIndex.load(tmp_path / "idx")) == 1
-    index.upsert(["b"], _unit(1, seed=2), ["fp"])
-    index.save(tmp_path / "idx")
-    assert len(VectorIndex.load(tmp_path / "idx")) == 2
-
-
 @pytest.mark.slow
 def test_sync_encodes_only_what_changed(tmp_path: Path, encoder, sample_products) -> None:
     store = CatalogStore(tmp_path / "c.db")
@@ -92,7 +60,7 @@ def test_sync_encodes_only_what_changed(tmp_path: Path, encoder, sample_products
     _, third = sync_index(store, encoder, root)
     assert (third.rebuilt, third.encoded, third.removed) == (False, 1, 1)
     _, kind_change = sync_index(store, encoder, root, kind="hnsw")
-    assert kind_change.rebuilt and kind_change.kind == "hnsw"
+    assert kind_change.rebuilt and kind_change.kind == "hnsw" and kind_change.encoded == 0
 
 
 @pytest.mark.slow
@@ -100,8 +68,20 @@ def test_sync_rebuilds_when_the_model_changes(tmp_path: Path, encoder, sample_pr
     store = CatalogStore(tmp_path / "c.db")
     store.upsert_many(sample_products)
     sync_index(store, encoder, tmp_path / "index")
-    saved = VectorIndex.load(tmp_path / "index")
-    saved.model_id = "another-model:123"
+    saved = SearchIndex.load(tmp_path / "index")
+    saved.vectors.model_id = "another-model:123"
     saved.save(tmp_path / "index")
     _, report = sync_index(store, encoder, tmp_path / "index")
     assert report.rebuilt and "model changed" in report.reason
+
+
+@pytest.mark.parametrize(("source", "target"), [("flat", "hnsw"), ("hnsw", "flat")])
+def test_clone_as_another_kind_keeps_rows_and_tombstones(source: str, target: str) -> None:
+    vectors = _unit(400)
+    index = VectorIndex(16, source, "m")  # type: ignore[arg-type]
+    index.upsert([f"p{i}" for i in range(400)], vectors, ["fp"] * 400)
+    index.remove(["p5"])
+    twin = index.clone_as(target)  # type: ignore[arg-type]
+    assert twin.kind == target and len(twin) == 399 and twin.n_rows == 400
+    assert twin.search(vectors[9], 1)[0][0] == 9
+    assert 5 not in [r for r, _ in twin.search(vectors[5], 5)]

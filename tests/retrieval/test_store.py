@@ -1,4 +1,4 @@
-"""The SQLite catalog: all-or-nothing writes, counts, deletes, full-text search kept in step."""
+"""The SQLite catalog: all-or-nothing writes, counts, deletes, filter columns."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from retrieval.catalog import Product
-from retrieval.lexical import LexicalIndex, query_terms
 from retrieval.store import CatalogStore
 from tests.conftest import make_product
 
@@ -49,21 +48,13 @@ def test_data_survives_reopening(tmp_path: Path, sample_products: list[Product])
         assert s.get("buds-1") == sample_products[5]
 
 
-def test_full_text_follows_updates_and_deletes(store: CatalogStore, sample_products: list[Product]) -> None:
+def test_delete_reports_what_existed(store: CatalogStore, sample_products: list[Product]) -> None:
     store.upsert_many(sample_products)
-    lexical = LexicalIndex(store)
-    assert lexical.search("earbuds")[0][0] == "buds-1"
-    store.upsert_many([sample_products[5].model_copy(update={
-        "title": "Pulse Wireless Headphones", "description": "Over-ear.", "category": ["Electronics", "Headphones"]})])
-    assert "buds-1" not in [pid for pid, _ in lexical.search("earbuds")]
     assert store.delete(["buds-1", "no-such-id"]) == 1
-    assert lexical.search("headphones") == []
+    assert store.get("buds-1") is None and store.count() == len(sample_products) - 1
 
 
-def test_lexical_matches_stems_and_ignores_operators(store: CatalogStore, sample_products: list[Product]) -> None:
+def test_filter_columns_carry_stock_by_size(store: CatalogStore, sample_products: list[Product]) -> None:
     store.upsert_many(sample_products)
-    lexical = LexicalIndex(store)
-    assert lexical.search("hiking boot")[0][0] in {"boot-1", "boot-2"}  # "boot" finds "Boots"
-    assert lexical.search('boots" OR NEAR(') != []  # shopper text is never FTS syntax
-    assert query_terms("I'm looking for a red dress under 50") == ["red", "dress"]
-    assert lexical.search("the and of") == []
+    boot = next(r for r in store.filter_rows() if r.id == "boot-1")
+    assert boot.sizes == ("10", "9") and boot.sizes_in_stock == ("9",) and boot.brand == "trailmax"
