@@ -52,7 +52,7 @@ class Encoder(ABC):
     def encode(
         self,
         texts: Sequence[str],
-        batch_size: int = 64,
+        batch_size: int = 32,
         progress: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Encode any number of texts in batches, calling `progress(n_done_in_batch)`."""
@@ -108,7 +108,7 @@ class SentenceTransformerEncoder(Encoder):
     name = "sentence-transformers"
 
     def __init__(
-        self, model_path: str | Path | None = None, max_seq_length: int = 96, precision: Precision = "auto"
+        self, model_path: str | Path | None = None, max_seq_length: int = 64, precision: Precision = "auto"
     ) -> None:
         path = Path(model_path) if model_path else default_model_path()
         if not (path / "config.json").exists():
@@ -125,8 +125,9 @@ class SentenceTransformerEncoder(Encoder):
         # Two cores: more threads than cores only adds contention.
         torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        # Past ~96 word pieces product text is description tail: on the demo catalog cutting
-        # it there doubles encoding speed and leaves NDCG@10 unchanged (0.870 at 96 and 128).
+        # Past 64 word pieces product text is description tail (title, brand, category and
+        # attributes come first): cutting there encodes ~3x faster than 128 with the same
+        # hybrid NDCG@10 (demo 0.903 vs 0.905, WANDS 0.778 at both).
         self._model.max_seq_length = max_seq_length
         if precision == "auto":
             precision = "bfloat16" if cpu_has_native_bf16() else "float32"

@@ -127,7 +127,7 @@ def sync_index(
     kind: KindSetting = "auto",
     hnsw: HnswParams | None = None,
     force: bool = False,
-    batch_size: int = 64,
+    batch_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[SearchIndex, SyncReport]:
     """Bring the index at `root` up to date with `store` and save it if anything changed.
