@@ -103,7 +103,9 @@ def run(encoder: Encoder, sizes: list[int], say: Say, workdir: Path | None = Non
 def _run(encoder: Encoder, sizes: list[int], say: Say, root: Path) -> None:
     base = encoder_baseline(encoder)
     say(f"baseline: one encoder forward pass (short query) = {base * 1000:.2f} ms\n")
-    say(f"{'products':>9} {'index':>6} {'build/s':>8} {'import/s':>9} {'RSS MB':>7}")
+    say("build = encode + index + save, products/s; 'per pass' = products built in the time of")
+    say("one encoder forward pass (build/s x baseline), comparable across machines and runs")
+    say(f"{'products':>9} {'index':>6} {'build/s':>8} {'per pass':>9} {'import/s':>9} {'RSS MB':>7}")
     last: tuple[CatalogStore, SearchIndex] | None = None
     for n in sizes:
         products = _products(n)
@@ -115,7 +117,7 @@ def _run(encoder: Encoder, sizes: list[int], say: Say, root: Path) -> None:
         start = time.perf_counter()
         index, report = sync_index(store, encoder, root / f"c{n}" / "index", kind="auto")
         build_rate = n / (time.perf_counter() - start)
-        say(f"{n:>9} {report.kind:>6} {build_rate:>8.0f} {import_rate:>9.0f} {_rss_mb():>7.0f}")
+        say(f"{n:>9} {report.kind:>6} {build_rate:>8.0f} {build_rate * base:>9.2f} {import_rate:>9.0f} {_rss_mb():>7.0f}")
         if last is not None:
             last[0].close()
         last = (store, index)
@@ -148,7 +150,7 @@ def _latency(encoder: Encoder, store: CatalogStore, index: SearchIndex, base: fl
         search = ProductSearch(store, kinds[kind], encoder)
         vectors = itertools.cycle(query_vectors)
         cases: list[tuple[str, Callable[[], object]]] = [
-            ("vector search only", lambda idx=idx: idx.search(next(vectors), 10))
+            ("vector search only", lambda idx=idx, vectors=vectors: idx.search(next(vectors), 10))
         ]
         for mode in MODES:
             cycle = itertools.cycle(pairs)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.config import Settings
-from retrieval.embeddings import Encoder, SentenceTransformerEncoder
+from bot.nlu.dataset import TEST_FILE, TRAIN_FILE, data_hash, load_examples
+from bot.nlu.entities import CatalogVocabulary, EntityExtractor
+from bot.nlu.intent import IntentClassifier, TrainConfig, load_meta, train
+from bot.nlu.parser import NLU
+from retrieval.embeddings import Encoder, SentenceTransformerEncoder, default_model_path
 from retrieval.index import HnswParams
 from retrieval.indexing import SyncReport, sync_index
 from retrieval.search import FusionParams, ProductSearch
@@ -49,3 +54,43 @@ def open_search(
         store, index, encoder, index_root=settings.index_dir, fusion=FusionParams(k=settings.rrf_k)
     )
     return search, report
+
+
+def intent_model_dir(settings: Settings) -> Path:
+    """Where the trained intent model lives."""
+    return settings.data_dir / "models" / "intent"
+
+
+def train_intent_model(
+    settings: Settings, config: TrainConfig | None = None, progress: Callable[[int, int], None] | None = None
+) -> IntentClassifier:
+    """Fine-tune the intent model on the shipped training data, score it on the held-out
+    split (recorded in its metadata, never used to tune), and save it in the data dir."""
+    from bot.nlu.evaluation import score
+
+    examples = load_examples(TRAIN_FILE)
+    base = settings.model_path or default_model_path()
+    classifier = train(examples, base, config, progress)
+    held_out = score("intent model", lambda texts: [p.intent for p in classifier.predict(texts)], load_examples(TEST_FILE))
+    classifier.meta.metrics.update(test_accuracy=held_out.accuracy, test_macro_f1=held_out.macro_f1)
+    classifier.save(intent_model_dir(settings))
+    return classifier
+
+
+def load_intent_model(
+    settings: Settings, *, train_if_missing: bool = True, progress: Callable[[int, int], None] | None = None
+) -> IntentClassifier:
+    """The saved intent model; trained first when missing or when the training data changed."""
+    folder = intent_model_dir(settings)
+    meta = load_meta(folder)
+    if meta is not None and meta.data_hash == data_hash(load_examples(TRAIN_FILE)):
+        return IntentClassifier.load(folder)
+    if not train_if_missing:
+        return IntentClassifier.load(folder)  # raises NotReadyError naming the command
+    return train_intent_model(settings, progress=progress)
+
+
+def load_nlu(settings: Settings, store: CatalogStore, **options: object) -> NLU:
+    """Intent classifier plus entity extraction over this catalog's vocabulary."""
+    classifier = load_intent_model(settings, **options)  # type: ignore[arg-type]
+    return NLU(classifier, EntityExtractor(CatalogVocabulary.from_store(store)))

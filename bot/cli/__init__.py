@@ -70,7 +70,7 @@ def settings_of(ctx: click.Context) -> Settings:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(label: str, unit: str = "product") -> Iterator[Callable[[int, int], None]]:
     """A `progress(done, total)` callback drawing a tqdm bar on stderr."""
     from tqdm import tqdm
 
@@ -79,7 +79,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=label, unit="product", file=sys.stderr, leave=False)
+            bar = tqdm(total=total, desc=label, unit=unit, file=sys.stderr, leave=False)
         bar.update(done - bar.n)
 
     try:
@@ -90,9 +90,10 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _register() -> None:
-    from bot.cli import bench, catalog, config, evaluate, search, serve
+    from bot.cli import bench, catalog, config, evaluate, nlu, search, serve
 
-    for module in (catalog, search, evaluate, bench, serve, config):
+    # nlu adds a command to the eval group, so it registers after evaluate.
+    for module in (catalog, search, evaluate, nlu, bench, serve, config):
         module.register(main)
 
 

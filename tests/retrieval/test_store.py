@@ -9,7 +9,6 @@ import pytest
 
 from retrieval.catalog import Product
 from retrieval.store import CatalogStore
-from tests.conftest import make_product
 
 
 @pytest.fixture

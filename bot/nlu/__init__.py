@@ -1,0 +1,1 @@
+"""Natural-language understanding for Shopbot: turning a shopper's message into structured facts."""

@@ -1,0 +1,90 @@
+"""NLU training data: Rasa-style YAML (`intent:` + `examples:`) read into (text, intent) pairs."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.errors import ShopbotError
+
+DATA_DIR = Path(__file__).parent / "data"
+TRAIN_FILE = DATA_DIR / "train.yml"
+TEST_FILE = DATA_DIR / "test.yml"
+
+# The intent inventory; dialogue, evaluation and integrations depend on these names.
+INTENTS: tuple[str, ...] = (
+    "product_search", "product_question", "recommend", "compare", "refine", "add_to_cart", "place_order",
+    "order_status", "order_cancel", "order_modify", "return_refund", "shipping_info", "payment_info",
+    "billing", "promotions", "account_help", "newsletter", "feedback", "complaint", "human_handoff",
+    "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "capabilities", "out_of_scope",
+)  # fmt: skip
+FALLBACK_INTENT = "out_of_scope"
+
+
+class TrainingDataError(ShopbotError):
+    """The NLU data file is malformed or names an unknown intent."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled utterance."""
+
+    text: str
+    intent: str
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Read a Rasa NLU YAML file; every intent must be one of INTENTS."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TrainingDataError(f"{path}: cannot read NLU data ({exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("nlu"), list):
+        raise TrainingDataError(f"{path}: expected a top-level 'nlu:' list")
+    examples: list[Example] = []
+    for block in doc["nlu"]:
+        intent = block.get("intent") if isinstance(block, dict) else None
+        if intent is None:
+            continue  # other Rasa blocks (synonyms, lookups) are not intents
+        if intent not in INTENTS:
+            raise TrainingDataError(f"{path}: unknown intent {intent!r}; known: {', '.join(INTENTS)}")
+        for line in str(block.get("examples", "")).splitlines():
+            text = line.strip()
+            if text.startswith("- "):
+                text = text[2:].strip()
+            if text:
+                examples.append(Example(text, intent))
+    return examples
+
+
+def data_hash(examples: Iterable[Example]) -> str:
+    """A short hash of the examples, stored with a model so it is retrained when data changes."""
+    digest = hashlib.sha256()
+    for ex in examples:
+        digest.update(f"{ex.intent}\t{ex.text}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def stratified_split(
+    examples: Sequence[Example], share: float, seed: int
+) -> tuple[list[Example], list[Example]]:
+    """Split off `share` of each intent's examples (at least one) as a second list."""
+    by_intent: dict[str, list[Example]] = defaultdict(list)
+    for ex in examples:
+        by_intent[ex.intent].append(ex)
+    rng = random.Random(seed)
+    kept: list[Example] = []
+    held: list[Example] = []
+    for intent in sorted(by_intent):
+        group = list(by_intent[intent])
+        rng.shuffle(group)
+        n = max(1, round(len(group) * share)) if len(group) > 1 else 0
+        held.extend(group[:n])
+        kept.extend(group[n:])
+    return kept, held

@@ -1,0 +1,112 @@
+"""The catalog vocabulary: the brand, category, colour and size names one store's shoppers can mention.
+
+The entity extractor matches messages against this vocabulary, so a brand or category
+is only recognised when the store actually sells it, and its value is the catalog's own
+spelling ("TrailMax", "Hiking Boots") that filters can use as is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from retrieval.catalog import Product, normalize_color, normalize_size, split_category
+from retrieval.store import CatalogStore
+
+
+@dataclass
+class CatalogVocabulary:
+    """Names a catalog uses: brands and category nodes in display case, colours and sizes normalised.
+
+    `categories` holds every node of every category path (top level, middle and leaf:
+    "Shoes", "Men", "Hiking Boots"), each once. Lists are sorted so two vocabularies of
+    the same catalog compare equal.
+    """
+
+    brands: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    colors: set[str] = field(default_factory=set)
+    sizes: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_products(cls, products: Iterable[Product]) -> CatalogVocabulary:
+        """Collect the vocabulary of some products; the first spelling of a name wins."""
+        brands: dict[str, str] = {}
+        categories: dict[str, str] = {}
+        colors: set[str] = set()
+        sizes: set[str] = set()
+        for product in products:
+            if product.brand:
+                brands.setdefault(_fold(product.brand), product.brand.strip())
+            for node in product.category:
+                categories.setdefault(_fold(node), node)
+            colors.update(c for c in product.colors if c)
+            sizes.update(s for s in product.sizes if s)
+        return cls(
+            brands=sorted(brands.values(), key=str.lower),
+            categories=sorted(categories.values(), key=str.lower),
+            colors=colors,
+            sizes=sizes,
+        )
+
+    @classmethod
+    def from_store(cls, store: CatalogStore) -> CatalogVocabulary:
+        """Collect the vocabulary of a catalog store without parsing every product.
+
+        The store keeps brand and category columns lower-cased for filtering. To answer
+        in the catalog's own spelling ("TrailMax", "TV & Video", "Chef's Knives", which
+        no title-casing rule gets right), one product per distinct brand and per distinct
+        category path is read back; a name whose product cannot be read falls back to a
+        word-by-word capitalised form.
+        """
+        rows = store.filter_rows()
+        brand_ids: dict[str, str] = {}
+        path_ids: dict[str, str] = {}
+        colors: set[str] = set()
+        sizes: set[str] = set()
+        for row in rows:
+            if row.brand:
+                brand_ids.setdefault(row.brand, row.id)
+            if row.category:
+                path_ids.setdefault(row.category, row.id)
+            colors.update(normalize_color(c) for c in row.colors if c)
+            sizes.update(normalize_size(s) for s in row.sizes if s)
+        wanted = sorted(set(brand_ids.values()) | set(path_ids.values()))
+        products = store.get_many(wanted) if wanted else {}
+
+        brands: dict[str, str] = {}
+        for folded, pid in brand_ids.items():
+            product = products.get(pid)
+            original = product.brand if product is not None and product.brand else None
+            name = original.strip() if original and _fold(original) == _fold(folded) else _display_case(folded)
+            brands.setdefault(_fold(name), name)
+
+        categories: dict[str, str] = {}
+        for path, pid in path_ids.items():
+            product = products.get(pid)
+            nodes = split_category(path)
+            originals = product.category if product is not None else []
+            same = [_fold(n) for n in originals] == [_fold(n) for n in nodes]
+            for index, node in enumerate(nodes):
+                name = originals[index] if same else _display_case(node)
+                categories.setdefault(_fold(name), name)
+        return cls(
+            brands=sorted(brands.values(), key=str.lower),
+            categories=sorted(categories.values(), key=str.lower),
+            colors=colors,
+            sizes=sizes,
+        )
+
+
+def _fold(name: str) -> str:
+    """Case- and spacing-insensitive identity of a name, for de-duplication."""
+    return " ".join(name.lower().split())
+
+
+def _display_case(name: str) -> str:
+    """Capitalise each word's first letter only ("chef's knives" -> "Chef's Knives").
+
+    str.title() is not used because it capitalises after apostrophes ("Chef'S").
+    """
+    return re.sub(r"(^|[\s\-/(])([a-z])", lambda m: m.group(1) + m.group(2).upper(), " ".join(name.split()))
