@@ -38,8 +38,11 @@ test-fast: setup
 bench: setup
 	$(SHOPBOT) bench
 
+WANDS := ../shared/data/wands_eval
+
 eval: data
-	$(SHOPBOT) eval retrieval
+	$(SHOPBOT) eval retrieval $(if $(wildcard $(WANDS)/queries.tsv),--wands $(WANDS))
+	$(SHOPBOT) eval nlu
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

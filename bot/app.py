@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
-from bot.services import open_search
+from bot.nlu.parser import NLU
+from bot.services import load_nlu, open_search
 from retrieval.filters import SearchFilters
 from retrieval.search import MODES, SORTS, ProductSearch
 
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 SEARCH = web.AppKey("search", ProductSearch)
+NLU_PIPELINE = web.AppKey("nlu", NLU)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -56,6 +58,14 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     search, report = await loop.run_in_executor(executor, lambda: open_search(settings))
     logger.info("catalog ready: %d products in a %s index (%s)", report.total, report.kind, report.reason)
     app[SEARCH] = search
+
+    def log_training(step: int, total: int) -> None:
+        if step == 1 or step % 50 == 0 or step == total:
+            logger.info("training the intent model (first start): step %d of %d", step, total)
+
+    app[NLU_PIPELINE] = await loop.run_in_executor(
+        executor, lambda: load_nlu(settings, search.store, progress=log_training)
+    )
     yield
     search.store.close()
     executor.shutdown(wait=False, cancel_futures=True)
@@ -107,6 +117,21 @@ async def search_products(request: web.Request) -> web.Response:
     return web.json_response([h.to_dict() for h in hits], dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
+async def parse_message(request: web.Request) -> web.Response:
+    """POST /model/parse {"text": …}: intent, confidence, ranking and entities (Rasa's route)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return json_error(400, "the body must be JSON like {\"text\": \"where is my order?\"}")
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        return json_error(400, "'text' is required and must be a string")
+    nlu = request.app[NLU_PIPELINE]
+    loop = asyncio.get_running_loop()
+    parse = await loop.run_in_executor(request.app[EXECUTOR], nlu.parse, text)
+    return web.json_response({"text": text, **parse.to_dict()}, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
 def create_app(settings: Settings) -> web.Application:
     """The Shopbot web application for these settings."""
     app = web.Application(middlewares=[error_middleware])
@@ -115,4 +140,5 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/search", search_products)
+    app.router.add_post("/model/parse", parse_message)
     return app

@@ -89,3 +89,14 @@ def sample_products() -> list[Product]:
             rating=4.4, description="Tall arched lamp with a linen shade for reading corners.",
         ),
     ]
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory):
+    """Settings whose data dir holds the real intent model, trained once per test session."""
+    from bot.config import Settings
+    from bot.services import train_intent_model
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("nlu") / "data")
+    train_intent_model(settings)
+    return settings

@@ -1,11 +1,11 @@
-"""`shopbot bench`: speed and memory of indexing and search."""
+"""`shopbot bench`: speed and memory of indexing, search and message understanding."""
 
 from __future__ import annotations
 
 import click
 
-from bot.cli import settings_of
-from bot.services import load_encoder
+from bot.cli import progress_bar, settings_of
+from bot.services import load_encoder, load_nlu, open_catalog
 
 
 def register(main: click.Group) -> None:
@@ -18,10 +18,18 @@ def register(main: click.Group) -> None:
         show_default=True,
         help="Catalog sizes to build (comma-separated); latency is measured at the largest.",
     )
+    @click.option(
+        "--suite",
+        type=click.Choice(["all", "search", "nlu"]),
+        default="all",
+        show_default=True,
+        help="Which benchmarks to run.",
+    )
     @click.pass_context
-    def bench(ctx: click.Context, sizes: str) -> None:
-        """Index build rate, memory and query latency (flat vs HNSW)."""
+    def bench(ctx: click.Context, sizes: str, suite: str) -> None:
+        """Search (build rate, memory, latency flat vs HNSW) and NLU (parse latency) benchmarks."""
         from bot.bench import run
+        from bot.bench_nlu import run_nlu
 
         try:
             counts = sorted({int(s) for s in sizes.split(",") if s.strip()})
@@ -31,4 +39,12 @@ def register(main: click.Group) -> None:
             raise click.BadParameter("give at least one size of 10 or more", param_hint="--sizes")
         settings = settings_of(ctx)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        run(load_encoder(settings), counts, click.echo, workdir=settings.data_dir)
+        encoder = load_encoder(settings)
+        if suite in ("all", "nlu"):
+            click.echo("== NLU ==")
+            with open_catalog(settings) as store, progress_bar("training", unit="step") as progress:
+                nlu = load_nlu(settings, store, progress=progress)
+                run_nlu(nlu, encoder, click.echo)
+        if suite in ("all", "search"):
+            click.echo("\n== search ==")
+            run(encoder, counts, click.echo, workdir=settings.data_dir)

@@ -9,7 +9,7 @@ import click
 
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
-from bot.services import open_catalog, open_search
+from bot.services import load_intent_model, open_catalog, open_search
 from catalog import DEMO_PRODUCTS
 from retrieval.errors import ImportRejectedError
 from retrieval.importer import FORMATS, read_catalog
@@ -159,7 +159,7 @@ def register(main: click.Group) -> None:
     @main.command()
     @click.pass_context
     def setup(ctx: click.Context) -> None:
-        """Prepare the data dir: import the demo catalog if empty, build the index."""
+        """Prepare the data dir: import the demo catalog if empty, build the index, train NLU."""
         settings = settings_of(ctx)
         with open_catalog(settings) as store:
             empty = store.count() == 0
@@ -167,3 +167,6 @@ def register(main: click.Group) -> None:
             inserted, _, _, rejected = import_file(settings, DEMO_PRODUCTS, "jsonl", strict=True)
             click.echo(f"imported the demo catalog: {inserted} products")
         _say_sync(_sync(settings))
+        with progress_bar("training the intent model", unit="step") as progress:
+            meta = load_intent_model(settings, progress=progress).meta
+        click.echo(f"intent model: held-out accuracy {meta.metrics.get('test_accuracy', 0):.3f}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,17 +24,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, object]:
+def _get(url: str, body: bytes | None = None) -> tuple[int, object]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(url, timeout=30) as resp:
+        with urllib.request.urlopen(request, timeout=30) as resp:
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+def server(tmp_path_factory, shipped) -> Iterator[str]:
     data = tmp_path_factory.mktemp("server") / "data"
+    # The intent model this session already trained, so the server need not train its own.
+    shutil.copytree(shipped.data_dir / "models", data / "models")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_")}
     env["SHOPBOT_DATA_DIR"] = str(data)
     setup = subprocess.run([sys.executable, "-m", "bot", "setup"], env=env, capture_output=True, text=True, timeout=600)
@@ -93,3 +97,18 @@ def test_bad_requests_get_400_with_a_reason(server: str, query: str, message: st
 
 def test_unknown_path_is_a_json_404(server: str) -> None:
     assert _get(server + "/nope") == (404, {"error": "Not Found"})
+
+
+def test_parse_understands_a_message(server: str) -> None:
+    status, body = _get(server + "/model/parse", json.dumps({"text": "where is my order #48213?"}).encode())
+    assert status == 200 and body["intent"] == "order_status"  # type: ignore[index]
+    assert {"type": "order_number", "value": "48213"}.items() <= body["entities"][0].items()  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(b"not json", "must be JSON"), (b'{"txt": "hi"}', "'text' is required"), (b'["hi"]', "'text' is required")],
+)
+def test_parse_rejects_bad_bodies_with_a_reason(server: str, body: bytes, message: str) -> None:
+    status, reply = _get(server + "/model/parse", body)
+    assert status == 400 and message in reply["error"]  # type: ignore[index]

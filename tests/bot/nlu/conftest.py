@@ -1,4 +1,4 @@
-"""NLU fixtures: the real intent model, trained once per test session from the shipped data."""
+"""NLU fixtures: the message-understanding pipeline over the session's trained model."""
 
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ import pytest
 from bot.config import Settings
 from bot.nlu.entities import EntityExtractor
 from bot.nlu.parser import NLU
-from bot.services import load_intent_model, train_intent_model
-
-
-@pytest.fixture(scope="session")
-def shipped(tmp_path_factory) -> Settings:
-    """The real model, trained once per test session from the shipped data."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("nlu") / "data")
-    train_intent_model(settings)
-    return settings
+from bot.services import load_intent_model
 
 
 @pytest.fixture(scope="session")

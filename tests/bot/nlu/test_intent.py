@@ -56,7 +56,6 @@ def test_training_on_a_tiny_subset_learns_and_round_trips(tmp_path: Path) -> Non
 def test_shipped_model_meets_its_held_out_targets(shipped: Settings) -> None:
     meta = load_intent_model(shipped, train_if_missing=False).meta
     assert meta.metrics["test_accuracy"] >= 0.9 and meta.metrics["test_macro_f1"] >= 0.9
-    assert meta.train_seconds < 300
 
 
 @pytest.mark.slow

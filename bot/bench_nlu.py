@@ -1,0 +1,31 @@
+"""NLU benchmark: single-message parse latency and batch throughput, next to an encoder pass."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from bot.bench import Latency, Say, encoder_baseline, time_calls
+from bot.nlu.dataset import TEST_FILE, load_examples
+from bot.nlu.parser import NLU
+from retrieval.embeddings import Encoder
+
+
+def run_nlu(nlu: NLU, encoder: Encoder, say: Say) -> None:
+    """Parse the held-out messages one by one and in batches; print p50/p95 and throughput."""
+    texts = [ex.text for ex in load_examples(TEST_FILE)]
+    base = encoder_baseline(encoder)
+    say(f"baseline: one encoder forward pass (short query) = {base * 1000:.2f} ms")
+    cycle = iter(range(10**9))
+    single = Latency.of(time_calls(lambda: nlu.parse(texts[next(cycle) % len(texts)]), repeat=len(texts)))
+    extraction = Latency.of(time_calls(lambda: nlu.extractor.extract(texts[next(cycle) % len(texts)]), repeat=len(texts)))
+    say(f"{'what':<34} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}")
+    for label, lat in (("parse one message (intent+entities)", single), ("entity extraction only", extraction)):
+        say(f"{label:<34} {lat.p50:>7.2f} {lat.p95:>7.2f} {lat.p50 / (base * 1000):>6.2f}")
+    rates = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for i in range(0, len(texts), 64):
+            nlu.parse_batch(texts[i : i + 64])
+        rates.append(len(texts) / (time.perf_counter() - start))
+    say(f"batch parsing (64 per batch): {statistics.median(rates):.0f} messages/s over {len(texts)} messages")
