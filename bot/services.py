@@ -90,7 +90,9 @@ def load_intent_model(
     return train_intent_model(settings, progress=progress)
 
 
-def load_nlu(settings: Settings, store: CatalogStore, **options: object) -> NLU:
-    """Intent classifier plus entity extraction over this catalog's vocabulary."""
-    classifier = load_intent_model(settings, **options)  # type: ignore[arg-type]
+def load_nlu(
+    settings: Settings, store: CatalogStore, *, progress: Callable[[int, int], None] | None = None
+) -> NLU:
+    """Intent classifier (trained first if needed) plus entity extraction over this catalog's vocabulary."""
+    classifier = load_intent_model(settings, progress=progress)
     return NLU(classifier, EntityExtractor(CatalogVocabulary.from_store(store)))

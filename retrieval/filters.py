@@ -36,10 +36,6 @@ class SearchFilters(BaseModel):
             raise ValueError(f"min_price ({self.min_price}) is above max_price ({self.max_price})")
         return self
 
-    def is_empty(self) -> bool:
-        """True when nothing is constrained."""
-        return self == SearchFilters()
-
 
 def _singular(word: str) -> str:
     # "boots" and "boot" name the same category node; folding plurals is enough here.
@@ -80,7 +76,6 @@ class FilterIndex:
         self.rating = np.full(n, np.nan)
         self.in_stock = np.zeros(n, dtype=bool)
         self._category_of = np.full(n, -1, dtype=np.int32)
-        self._categories: list[str] = []
         self._brands: dict[str, list[int]] = defaultdict(list)
         self._colors: dict[str, list[int]] = defaultdict(list)
         self._colors_in_stock: dict[str, list[int]] = defaultdict(list)
@@ -107,7 +102,7 @@ class FilterIndex:
                 self._sizes[s].append(row)
             for s in fr.sizes_in_stock:
                 self._sizes_in_stock[s].append(row)
-        self._categories = list(category_ids)
+        self._categories: list[str] = list(category_ids)
 
     def _rows_mask(self, rows: list[int]) -> np.ndarray:
         mask = np.zeros(self.n_rows, dtype=bool)

@@ -7,7 +7,7 @@ import leaves the previous catalog untouched.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,19 +213,6 @@ class CatalogStore:
             ):
                 found[pid] = Product.model_validate_json(data)
         return found
-
-    def iter_products(self, batch: int = 1000) -> Iterator[Product]:
-        """Every product, in insertion order."""
-        last = 0
-        while True:
-            rows = self._db.execute(
-                "SELECT pk, data FROM products WHERE pk > ? ORDER BY pk LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                return
-            for pk, data in rows:
-                last = pk
-                yield Product.model_validate_json(data)
 
     def fingerprints(self) -> dict[str, str]:
         """Product id -> fingerprint of its searchable text, for incremental index sync."""

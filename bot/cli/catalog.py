@@ -27,9 +27,9 @@ def _parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _sync(settings: Settings) -> SyncReport:
+def _sync(settings: Settings, force: bool = False) -> SyncReport:
     with progress_bar("encoding") as progress:
-        search, report = open_search(settings, progress=progress)
+        search, report = open_search(settings, force_rebuild=force, progress=progress)
     search.store.close()
     return report
 
@@ -151,10 +151,7 @@ def register(main: click.Group) -> None:
         settings = settings_of(ctx)
         if kind:
             settings = settings.model_copy(update={"index_kind": kind})
-        with progress_bar("encoding") as progress:
-            search, report = open_search(settings, force_rebuild=force, progress=progress)
-        search.store.close()
-        _say_sync(report)
+        _say_sync(_sync(settings, force))
 
     @main.command()
     @click.pass_context

@@ -128,7 +128,7 @@ class IntentClassifier:
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
                 batch = self.tokenizer(
-                    [t if t.strip() else "" for t in texts[start : start + batch_size]],
+                    list(texts[start : start + batch_size]),
                     padding=True,
                     truncation=True,
                     max_length=self.meta.max_length,
