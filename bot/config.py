@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -43,6 +43,32 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     host: str = Field(default="127.0.0.1", description="Address the server listens on.")
     port: int = Field(default=8080, ge=1, le=65535, description="Port the server listens on.")
+    policy_file: Path | None = Field(
+        default=None, description="Store policy Markdown (shipping, returns, payment, promotions); default: catalog/policy.md."
+    )
+    store_name: str = Field(default="our store", description="The store's name, as the assistant says it.")
+    generator: Literal["auto", "local", "openai", "template"] = Field(
+        default="auto",
+        description="Who phrases answers: a local model, an OpenAI-compatible endpoint, or templates; auto picks local when its model is installed.",
+    )
+    openai_base_url: str = Field(
+        default="https://api.openai.com/v1", description="OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server)."
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SHOPBOT_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key"),
+        description="API key for the endpoint (also read from OPENAI_API_KEY); never logged.",
+    )
+    openai_model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
+    openai_max_retries: int = Field(default=1, ge=0, le=10, description="Retries on 429/5xx before answering from templates.")
+    local_model_path: Path | None = Field(
+        default=None, description="Local causal LM folder or .gguf file; default: the packaged SmolLM2-135M-Instruct."
+    )
+    generator_temperature: float = Field(default=0.2, ge=0, le=2, description="Sampling temperature (0 = greedy).")
+    generator_max_tokens: int = Field(default=120, ge=8, le=2048, description="Longest answer, in tokens.")
+    generator_timeout: float = Field(
+        default=20.0, gt=0, le=600, description="Seconds an answer may take before the template answer is used."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -109,6 +135,9 @@ def settings_markdown() -> str:
     """The configuration table for the README, generated from the Settings fields."""
     rows = ["| environment variable | default | what it sets |", "| --- | --- | --- |"]
     for name, field in Settings.model_fields.items():
-        default = "packaged model" if field.default is None else field.default
+        if field.default is None:
+            default = {"model_path": "packaged model", "local_model_path": "packaged model", "policy_file": "catalog/policy.md"}.get(name, "unset")
+        else:
+            default = field.default
         rows.append(f"| `SHOPBOT_{name.upper()}` | `{default}` | {field.description} |")
     return "\n".join(rows)

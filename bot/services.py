@@ -6,10 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.generation.responder import GroundingStats, Responder
 from bot.nlu.dataset import TEST_FILE, TRAIN_FILE, data_hash, load_examples
 from bot.nlu.entities import CatalogVocabulary, EntityExtractor
 from bot.nlu.intent import IntentClassifier, TrainConfig, load_meta, train
 from bot.nlu.parser import NLU
+from bot.skills.policy import StorePolicy
 from retrieval.embeddings import Encoder, SentenceTransformerEncoder, default_model_path
 from retrieval.index import HnswParams
 from retrieval.indexing import SyncReport, sync_index
@@ -96,3 +98,34 @@ def load_nlu(
     """Intent classifier (trained first if needed) plus entity extraction over this catalog's vocabulary."""
     classifier = load_intent_model(settings, progress=progress)
     return NLU(classifier, EntityExtractor(CatalogVocabulary.from_store(store)))
+
+
+def generator_name(settings: Settings) -> str:
+    """The configured generator; `auto` is the local model when it is installed, else templates."""
+    from bot.generation.backends.local import LocalGenerator
+
+    if settings.generator != "auto":
+        return settings.generator
+    return "local" if settings.local_model_path or LocalGenerator.installed() else "template"
+
+
+def open_responder(
+    settings: Settings,
+    store: CatalogStore | None = None,
+    *,
+    generator: str | None = None,
+    stats: GroundingStats | None = None,
+) -> Responder:
+    """A Responder over the configured generator, checking names against this catalog's brands."""
+    from bot.generation.backends import create_generator
+
+    vocabulary = CatalogVocabulary.from_store(store or open_catalog(settings))
+    backend = create_generator(generator or generator_name(settings), settings)
+    return Responder(
+        backend, timeout=settings.generator_timeout, brands=vocabulary.brands, colors=vocabulary.colors, stats=stats
+    )
+
+
+def load_policy(settings: Settings) -> StorePolicy:
+    """The store policy file (the shipped example unless configured)."""
+    return StorePolicy.load(settings.policy_file)

@@ -18,7 +18,7 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test sees the developer's SHOPBOT_* settings; each gets its own data dir."""
     for key in list(os.environ):
-        if key.startswith("SHOPBOT_"):
+        if key.startswith("SHOPBOT_") or key == "OPENAI_API_KEY":
             monkeypatch.delenv(key)
     monkeypatch.setenv("SHOPBOT_DATA_DIR", str(tmp_path / "data"))
     yield

@@ -1,0 +1,71 @@
+"""`shopbot eval generation` and `shopbot answer`: grounded answers from each generator backend."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import click
+
+from bot.cli import progress_bar, settings_of
+from bot.config import Settings
+from bot.generation.evaluation import GroundednessReport, evaluate, question_set
+from bot.services import load_policy, open_catalog, open_responder, open_search
+from catalog import DEMO_QUERIES
+from retrieval.evaluation import load_judged_queries
+
+OUTCOMES = ("grounded", "retried", "replaced")
+
+
+def _table(reports: list[GroundednessReport]) -> str:
+    lines = [f"  {'backend':<9} {'answers':>7} {'grounded':>9} {'retried':>8} {'replaced':>9} {'p50 s':>6} {'final answers flagged':>22}"]
+    for r in reports:
+        p50 = sorted(r.seconds)[len(r.seconds) // 2] if r.seconds else 0.0
+        shares = " ".join(f"{r.share(o):>{w}.1%}" for o, w in zip(OUTCOMES, (9, 8, 9), strict=True))
+        lines.append(f"  {r.backend:<9} {r.total:>7} {shares} {p50:>6.2f} {len(r.final_flagged):>22}")
+    for r in reports:
+        lines.extend(f"  {r.backend} final answer flagged: {x}" for x in r.final_flagged)
+        if r.problems:
+            lines.append(f"  {r.backend} unsupported claims by kind: " + ", ".join(f"{k} {n}" for k, n in r.problems.most_common()))
+    return "\n".join(lines)
+
+
+async def _run(settings: Settings, backends: list[str], per_kind: int) -> list[GroundednessReport]:
+    store = open_catalog(settings)
+    search, _ = open_search(settings, store=store)
+    contexts = question_set(search, load_policy(settings), load_judged_queries(DEMO_QUERIES), per_kind=per_kind)
+    reports = []
+    for name in backends:
+        responder = open_responder(settings, store, generator=name)
+        with progress_bar(f"answering with {name}", unit="answer") as progress:
+            reports.append(await evaluate(responder, contexts, progress))
+        await responder.generator.close()
+    return reports
+
+
+def register(main: click.Group) -> None:
+    """Add the generation commands to the CLI."""
+
+    @main.commands["eval"].command("generation")  # type: ignore[attr-defined]
+    @click.option(
+        "--backend", "backends", multiple=True, type=click.Choice(["template", "local", "openai"]),
+        help="Backends to compare (default: template, and local when installed).",
+    )  # fmt: skip
+    @click.option("--per-kind", default=8, show_default=True, help="Questions per skill.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.pass_context
+    def generation(ctx: click.Context, backends: tuple[str, ...], per_kind: int, as_json: bool) -> None:
+        """Share of answers grounded, retried and replaced, per backend, on the demo catalog."""
+        from bot.generation.backends.local import LocalGenerator
+
+        settings = settings_of(ctx)
+        chosen = list(backends) or ["template", *(["local"] if LocalGenerator.installed() else [])]
+        reports = asyncio.run(_run(settings, chosen, per_kind))
+        if as_json:
+            rows = [
+                {"backend": r.backend, "answers": r.total, **{o: r.share(o) for o in OUTCOMES}, "problems": dict(r.problems), "final_flagged": r.final_flagged}
+                for r in reports
+            ]
+            click.echo(json.dumps(rows, indent=2))
+        else:
+            click.echo(f"Groundedness on the demo catalog ({reports[0].total} questions)\n" + _table(reports))

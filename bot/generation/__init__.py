@@ -1,0 +1,1 @@
+"""Grounded answer generation: facts from skills, words from a backend, every claim checked."""

@@ -1,0 +1,199 @@
+"""Finding claims in text: money, percentages, ratings, stock, sizes, names and personal data.
+
+Pure pattern code, shared by the grounding checker (what a reply claims) and the
+guardrails (what a message or a review contains). Nothing here knows about products.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "ca$": "CAD", "a$": "AUD"}
+CURRENCY_WORDS = {
+    "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "eur": "EUR", "euro": "EUR",
+    "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "jpy": "JPY",
+    "yen": "JPY", "cad": "CAD", "aud": "AUD", "chf": "CHF", "francs": "CHF", "inr": "INR", "rupees": "INR",
+}  # fmt: skip
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SYMBOL = r"(?:US\$|CA\$|A\$|[$€£¥])"
+_WORD = "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
+MONEY_RE = re.compile(
+    rf"(?P<sym>{_SYMBOL})\s?(?P<a1>{_NUMBER})"
+    rf"|\b(?P<code1>USD|EUR|GBP|CHF|CAD|AUD|JPY|INR)\s?(?P<a2>{_NUMBER})"
+    rf"|(?<![\w.])(?P<a3>{_NUMBER})\s?(?P<word>{_WORD})\b",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(rf"(?<![\w.])(?P<n>{_NUMBER})\s?(?:%|per ?cent\b)", re.IGNORECASE)
+RATING_RE = re.compile(
+    r"(?P<n>\d(?:\.\d{1,2})?)\s?(?:/\s?5\b|out of (?:5|five)\b|-?stars?\b)"
+    r"|\brated (?:at )?(?P<m>\d(?:\.\d{1,2})?)\b"
+    r"|\brating (?:of |is )?(?P<k>\d(?:\.\d{1,2})?)\b",
+    re.IGNORECASE,
+)
+REVIEW_COUNT_RE = re.compile(r"(?<![\w.])(?P<n>\d[\d,]*)\s+(?:customer\s+|verified\s+)?(?:reviews?|ratings?)\b", re.I)
+DISCOUNT_WORDS_RE = re.compile(
+    r"\b(?:discount(?:ed)?|on sale|sale price|% off|percent off|coupon|promo(?:tion)?(?: code)?|voucher|"
+    r"clearance|deal of|markdown|price ?drop|reduced|half price|bogo|buy one,? get one|free gift)\b|\d\s?% off",
+    re.IGNORECASE,
+)
+CODE_RE = re.compile(r"\b(?i:code|coupon|voucher)\s*[:=]?\s*[\"'“]?(?P<code>[A-Z0-9][A-Z0-9-]{2,})\b")
+
+# Stock: negative forms first so "not in stock" is never read as "in stock".
+OUT_OF_STOCK_RE = re.compile(
+    r"\b(?:out of stock|sold out|unavailable|not available|no longer available|not in stock|isn't in stock|"
+    r"aren't in stock|is not in stock|are not in stock|none left|backordered|back-ordered|discontinued)\b",
+    re.IGNORECASE,
+)
+IN_STOCK_RE = re.compile(
+    r"\b(?:in stock|available|ready to ship|ships today|can be bought now|on hand)\b",
+    re.IGNORECASE,
+)
+STOCK_COUNT_RE = re.compile(
+    r"(?<!size )(?<!sizes )(?<!Size )\b(?:only |just )?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:(?:units?|pieces?|pairs?|items?)\s+)?(?:left|remaining|in stock|available)\b",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+SIZE_LIST_RE = re.compile(
+    r"\b(?i:sizes?)\s+(?P<list>(?:[A-Z]{1,4}|\d{1,2}(?:\.5)?(?:\s?[A-Z]{1,2})?)"
+    r"(?:\s*(?:,|/|and|or|to|-|–|through)\s*(?:[A-Z]{1,4}|\d{1,2}(?:\.5)?(?:\s?[A-Z]{1,2})?))*)\b"
+)
+SIZE_TOKEN_RE = re.compile(r"[A-Z]{1,4}|\d{1,2}(?:\.5)?(?:\s?[A-Z]{1,2})?")
+STANDALONE_SIZE_RE = re.compile(r"\b(?:XXS|XS|XL|XXL|XXXL|2XL|3XL)\b")
+
+# Personal data: never echoed back, never logged in clear.
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?!\w)")
+
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"')\]]?\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Money:
+    """A money amount found in text."""
+
+    amount: float
+    currency: str
+    start: int
+    end: int
+    text: str
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_money(text: str) -> list[Money]:
+    """Every money amount in text, with the currency it was written in."""
+    found = []
+    for m in MONEY_RE.finditer(text):
+        if m.group("a1"):
+            amount, currency = m.group("a1"), CURRENCY_SYMBOLS[m.group("sym").lower()]
+        elif m.group("a2"):
+            amount, currency = m.group("a2"), m.group("code1").upper()
+        else:
+            amount, currency = m.group("a3"), CURRENCY_WORDS[m.group("word").lower()]
+        found.append(Money(round(_number(amount), 2), currency, m.start(), m.end(), m.group(0)))
+    return found
+
+
+def find_percents(text: str) -> list[tuple[float, str]]:
+    """Every percentage in text."""
+    return [(_number(m.group("n")), m.group(0)) for m in PERCENT_RE.finditer(text)]
+
+
+def find_ratings(text: str) -> list[tuple[float, str]]:
+    """Every star rating in text ("4.5 stars", "rated 4.5", "4/5")."""
+    found = []
+    for m in RATING_RE.finditer(text):
+        value = m.group("n") or m.group("m") or m.group("k")
+        found.append((float(value), m.group(0)))
+    return found
+
+
+def find_review_counts(text: str) -> list[tuple[int, str]]:
+    """Every "N reviews" in text."""
+    return [(int(m.group("n").replace(",", "")), m.group(0)) for m in REVIEW_COUNT_RE.finditer(text)]
+
+
+def find_stock_counts(text: str) -> list[tuple[int, int, str]]:
+    """Every "only N left" in text, as (count, position, text)."""
+    found = []
+    for m in STOCK_COUNT_RE.finditer(text):
+        raw = m.group("n").lower()
+        found.append((int(raw) if raw.isdigit() else _COUNT_WORDS[raw], m.start(), m.group(0)))
+    return found
+
+
+def find_sizes(text: str) -> list[tuple[str, int]]:
+    """Sizes named in text ("size 10", "sizes S, M and L", "XL"), with positions."""
+    found: list[tuple[str, int]] = []
+    for m in SIZE_LIST_RE.finditer(text):
+        body = m.group("list")
+        offset = m.start("list")
+        for t in SIZE_TOKEN_RE.finditer(body):
+            token = t.group(0)
+            if token.lower() in {"and", "or", "to"}:
+                continue
+            found.append((token, offset + t.start()))
+    covered = [(m.start(), m.end()) for m in SIZE_LIST_RE.finditer(text)]
+    for m in STANDALONE_SIZE_RE.finditer(text):
+        if not any(a <= m.start() < b for a, b in covered):
+            found.append((m.group(0), m.start()))
+    return found
+
+
+def luhn_valid(digits: str) -> bool:
+    """True for a number that passes the card-number checksum."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def find_personal_data(text: str) -> list[tuple[str, int, int]]:
+    """Emails, card numbers (checksum-valid) and phone numbers, as (kind, start, end)."""
+    found: list[tuple[str, int, int]] = [("email", m.start(), m.end()) for m in EMAIL_RE.finditer(text)]
+    for m in CARD_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(digits) <= 19 and luhn_valid(digits):
+            found.append(("card", m.start(), m.end()))
+    taken = [(s, e) for _, s, e in found]
+    for m in PHONE_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        overlaps = any(s < m.end() and m.start() < e for s, e in taken)
+        # Seven or more digits with separators: short numbers are prices, sizes or order ids.
+        if not overlaps and 7 <= len(digits) <= 15 and not re.fullmatch(r"\d+\.\d{1,2}", m.group(0)):
+            found.append(("phone", m.start(), m.end()))
+    return sorted(found, key=lambda x: x[1])
+
+
+def redact(text: str) -> str:
+    """Text with personal data replaced by placeholders: safe to log, store in clear or prompt."""
+    out, last = [], 0
+    for kind, start, end in find_personal_data(text):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(f"[{kind}]")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def split_sentences(text: str) -> tuple[list[str], str]:
+    """Complete sentences at the front of `text`, and the unfinished rest."""
+    sentences, last = [], 0
+    for m in SENTENCE_END_RE.finditer(text):
+        sentence = text[last : m.end()]
+        if sentence.strip():
+            sentences.append(sentence)
+        last = m.end()
+    return sentences, text[last:]

@@ -1,0 +1,93 @@
+"""Guardrails on what comes in: injections, abuse and unsafe requests get a short redirect,
+and text quoted from reviews or descriptions must carry no claims of its own.
+
+Shopper text, product descriptions and reviews are data. These checks decide when a
+message is not a shopping request at all; the grounding checker still reads every answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Literal
+
+from bot.generation import claims
+from bot.generation.facts import AnswerContext
+
+Verdict = Literal["ok", "injection", "abusive", "unsafe", "offtopic"]
+
+INJECTION_RE = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|rules|prompt|guidelines|"
+    r"directions|programming|system)\b"
+    r"|\b(?:system|developer|hidden|initial|original)\s+(?:prompt|instructions?|message)\b"
+    r"|\b(?:reveal|show|print|repeat|tell me|output|leak|display)\b[^.!?\n]{0,30}\byour\s+"
+    r"(?:prompt|instructions?|rules|configuration)\b"
+    r"|\byou are (?:now|no longer)\b|\bfrom now on,? you\b|\bact as (?:if you|my|an? (?:unrestricted|different|new|evil|ai|assistant|chatbot|pirate|hacker))\b|\bpretend (?:to be|you(?:'re| are))\b"
+    r"|\brole-?play\b|\bjailbreak|\bdeveloper mode\b|\bDAN\b|\bdo anything now\b"
+    r"|\bnew instructions?\b|</?(?:system|assistant|instructions?)>|#{2,}\s*(?:system|instruction)"
+    r"|\b(?:tell (?:everyone|customers|shoppers|the next)|announce|claim that|always say|you must say)\b[^.!?\n]{0,40}"
+    r"(?:costs?|price|is now|free|\$\s?\d)",
+    re.IGNORECASE,
+)
+ABUSE_RE = re.compile(
+    r"\b(?:idiot(?:ic)?|stupid|moron(?:ic)?|dumb(?:ass)?|retard(?:ed)?|useless piece|shut up|fuck\w*|f\*+k|"
+    r"shit\w*|bitch\w*|bastard|asshole|cunt|dickhead|screw you|go to hell|kill yourself|kys)\b",
+    re.IGNORECASE,
+)
+UNSAFE_RE = re.compile(
+    r"\b(?:bomb|explosives?|detonat\w+|make (?:a )?(?:gun|weapon|poison|meth|drugs?)|ghost gun|untraceable|"
+    r"poison(?:ing)? (?:someone|my|a person)|hurt (?:someone|myself|people)|kill (?:someone|myself|people|him|her)|"
+    r"suicide|self[- ]harm|end my life|overdose|stolen (?:cards?|credit cards?)|carding|hack(?:ing)? (?:into|an? account)|"
+    r"malware|ransomware|phishing kit|launder(?:ing)? money|fake id|counterfeit (?:money|bills))\b",
+    re.IGNORECASE,
+)
+_SELF_HARM_RE = re.compile(r"\b(?:suicide|self[- ]harm|end my life|kill myself|hurt myself|overdose|kys)\b", re.I)
+
+REDIRECTS: dict[str, str] = {
+    "injection": "I can't change how I work or share my setup, but I'm happy to help you shop. What are you looking for?",
+    "abusive": "I'm here to help with your shopping, and I'd like to keep things friendly. What can I find for you?",
+    "unsafe": "I can't help with that. I can help you find products, answer questions about them, or check an order.",
+    "self_harm": (
+        "I'm sorry you're going through this. I'm only a shopping assistant, so please reach out to someone you "
+        "trust or your local emergency number right away if you might be in danger."
+    ),
+    "offtopic": "I can only help with shopping here: finding products, answering questions about them, and orders. "
+    "What are you looking for today?",
+}
+
+
+def assess(message: str, *, intent: str | None = None) -> Verdict:
+    """Whether a message is a shopping request we should answer, and if not, why not."""
+    if UNSAFE_RE.search(message) or _SELF_HARM_RE.search(message):
+        return "unsafe"
+    if INJECTION_RE.search(message):
+        return "injection"
+    if ABUSE_RE.search(message):
+        return "abusive"
+    if intent == "out_of_scope":
+        return "offtopic"
+    return "ok"
+
+
+def redirect(context: AnswerContext, verdict: Verdict) -> AnswerContext:
+    """The context of the short, polite redirect that replaces an answer."""
+    key = "self_harm" if verdict == "unsafe" and _SELF_HARM_RE.search(context.message) else verdict
+    return replace(context, skill="redirect", products=(), findings=(), reasons={}, policy=None, store_facts=(REDIRECTS[key],))
+
+
+def safe_quote(sentence: str, max_chars: int = 240) -> bool:
+    """True when a review or description sentence can be quoted: it states no price, discount,
+    code, stock level or personal data, and gives no instructions."""
+    if len(sentence) > max_chars or INJECTION_RE.search(sentence) or ABUSE_RE.search(sentence):
+        return False
+    return not (
+        claims.find_money(sentence)
+        or claims.find_percents(sentence)
+        or claims.DISCOUNT_WORDS_RE.search(sentence)
+        or claims.CODE_RE.search(sentence)
+        or claims.OUT_OF_STOCK_RE.search(sentence)
+        or claims.IN_STOCK_RE.search(sentence)
+        or claims.find_stock_counts(sentence)
+        or claims.find_personal_data(sentence)
+        or re.search(r"https?://|www\.", sentence)
+    )
