@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
+from collections.abc import Callable
+
 from bot.cli import progress_bar, settings_of
+from bot.config import Settings
 from bot.services import load_encoder, load_nlu, open_catalog
 
 
@@ -20,14 +23,14 @@ def register(main: click.Group) -> None:
     )
     @click.option(
         "--suite",
-        type=click.Choice(["all", "search", "nlu"]),
+        type=click.Choice(["all", "search", "nlu", "generation"]),
         default="all",
         show_default=True,
         help="Which benchmarks to run.",
     )
     @click.pass_context
     def bench(ctx: click.Context, sizes: str, suite: str) -> None:
-        """Search (build rate, memory, latency flat vs HNSW) and NLU (parse latency) benchmarks."""
+        """Search (build rate, memory, latency flat vs HNSW), NLU (parse latency) and generation benchmarks."""
         from bot.bench import run
         from bot.bench_nlu import run_nlu
 
@@ -45,6 +48,23 @@ def register(main: click.Group) -> None:
             with open_catalog(settings) as store, progress_bar("training", unit="step") as progress:
                 nlu = load_nlu(settings, store, progress=progress)
                 run_nlu(nlu, encoder, click.echo)
+        if suite in ("all", "generation"):
+            click.echo("\n== generation ==")
+            _generation(settings, click.echo)
         if suite in ("all", "search"):
             click.echo("\n== search ==")
             run(encoder, counts, click.echo, workdir=settings.data_dir)
+
+
+def _generation(settings: Settings, say: Callable[[str], None]) -> None:
+    """Generation benchmarks over answer contexts built from the store's catalog."""
+    from bot.bench_generation import run_generation
+    from bot.generation.evaluation import question_set
+    from bot.services import load_policy, open_search
+    from catalog import DEMO_QUERIES
+    from retrieval.evaluation import load_judged_queries
+
+    with open_catalog(settings) as store:
+        search, _ = open_search(settings, store=store)
+        contexts = question_set(search, load_policy(settings), load_judged_queries(DEMO_QUERIES), per_kind=20)
+    run_generation(contexts, say, settings.data_dir)

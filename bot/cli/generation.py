@@ -10,7 +10,7 @@ import click
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
 from bot.generation.evaluation import GroundednessReport, evaluate, question_set
-from bot.services import load_policy, open_catalog, open_responder, open_search
+from bot.services import load_encoder, load_policy, open_catalog, open_responder, open_search
 from catalog import DEMO_QUERIES
 from retrieval.evaluation import load_judged_queries
 
@@ -37,14 +37,56 @@ async def _run(settings: Settings, backends: list[str], per_kind: int) -> list[G
     reports = []
     for name in backends:
         responder = open_responder(settings, store, generator=name)
+        await responder.generator.warm_up()
         with progress_bar(f"answering with {name}", unit="answer") as progress:
             reports.append(await evaluate(responder, contexts, progress))
         await responder.generator.close()
     return reports
 
 
+async def _ask(settings: Settings, question: str, product_id: str | None, backend: str | None) -> None:
+    from bot.generation.facts import AnswerContext, ProductFacts
+    from bot.generation.responder import Answer, Delta, Retract
+    from bot.skills.product_qa import answer_question
+
+    store = open_catalog(settings)
+    responder = open_responder(settings, store, generator=backend)
+    await responder.generator.warm_up()
+    if product_id:
+        product = store.get(product_id)
+        if product is None:
+            raise click.BadParameter(f"no product with id {product_id!r} in the catalog", param_hint="--product")
+        findings = tuple(answer_question(product, question, load_encoder(settings)))
+        context = AnswerContext("product_answer", question, products=(ProductFacts.from_product(product),), findings=findings)
+    elif (section := load_policy(settings).find(question)) is not None:
+        context = AnswerContext("policy", question, policy=section.facts(), store_name=settings.store_name)
+    else:
+        search, _ = open_search(settings, store=store)
+        hits = search.search(question, k=3)
+        context = AnswerContext(
+            "search", question, products=tuple(ProductFacts.from_product(h.product) for h in hits), total_results=len(hits)
+        )
+    async for event in responder.stream(context):
+        if isinstance(event, Delta):
+            click.echo(event.text, nl=False)
+        elif isinstance(event, Retract):
+            click.echo(f"\n[withdrawn: {event.reason}]")
+        elif isinstance(event, Answer):
+            click.echo(f"\n[{event.backend}: {event.outcome}]", err=True)
+    await responder.generator.close()
+
+
 def register(main: click.Group) -> None:
     """Add the generation commands to the CLI."""
+
+    @main.command()
+    @click.argument("question")
+    @click.option("--product", "product_id", help="Ask about this product id.")
+    @click.option("--backend", type=click.Choice(["template", "local", "openai"]), help="Override SHOPBOT_GENERATOR.")
+    @click.pass_context
+    def ask(ctx: click.Context, question: str, product_id: str | None, backend: str | None) -> None:
+        """Answer one question from the catalog or the store policy, streamed and checked."""
+        asyncio.run(_ask(settings_of(ctx), question, product_id, backend))
 
     @main.commands["eval"].command("generation")  # type: ignore[attr-defined]
     @click.option(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from bot.generation import claims
 from bot.generation.facts import AnswerContext, ProductFacts
+from bot.generation.guardrails import UNSAFE_RE
 from bot.generation.prompt import STRICT_RULES, SYSTEM_PROMPT, TASKS
 from retrieval.catalog import normalize_color, normalize_size
 
@@ -51,6 +52,11 @@ COMMON_WORDS = set(
 LEAK_PATTERNS = re.compile(
     r"\b(?:system prompt|my (?:instructions|rules|prompt)|i (?:was|am) (?:instructed|told) to|"
     r"developer mode|jailbr(?:ea|o)k|no restrictions|unrestricted (?:ai|mode)|i am dan|as dan)\b",
+    re.IGNORECASE,
+)
+_BUDGET_BEFORE = re.compile(
+    r"\b(?:under|below|over|above|less than|more than|up to|at most|at least|within|between|budget(?: of)?|"
+    r"max(?:imum)?|min(?:imum)?|and|to|from)\s*$",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&-]*")
@@ -93,6 +99,9 @@ class _Allowed:
     discounts: bool = False
     sizes: set[str] = field(default_factory=set)
     review_counts: set[int] = field(default_factory=set)
+    budget: list[tuple[float, str]] = field(default_factory=list)
+    free: bool = False
+    urls: set[str] = field(default_factory=set)
 
 
 def _structured_texts(context: AnswerContext) -> list[str]:
@@ -101,9 +110,9 @@ def _structured_texts(context: AnswerContext) -> list[str]:
     if context.policy:
         texts += [context.policy.title, context.policy.text]
     for f in context.findings:
-        texts.append(f.topic)
+        # A topic taken from the shopper's question is their words, not the store's.
         if f.source in ("attribute", "catalog"):
-            texts.append(f.answer)
+            texts += [f.topic, f.answer]
     for reasons in context.reasons.values():
         texts.extend(reasons)
     return texts
@@ -123,19 +132,23 @@ def _build_allowed(context: AnswerContext) -> _Allowed:
         allowed.sizes.update(p.sizes)
         allowed.review_counts.add(p.review_count)
     for amount in context.constraints.amounts():
-        allowed.money.extend((amount, c) for c in currencies)
+        allowed.budget.extend((amount, c) for c in currencies)
+    allowed.free = any(p.price == 0 for p in context.products)
+    allowed.urls = {u.lower().rstrip("/") for p in context.products for u in (p.product_url, p.image_url) if u}
     if context.constraints.size:
         allowed.sizes.add(normalize_size(context.constraints.size))
     structured = _structured_texts(context)
     for text in structured:
         allowed.money.extend((m.amount, m.currency) for m in claims.find_money(text))
         allowed.percents.update(v for v, _ in claims.find_percents(text))
-        allowed.codes.update(m.group("code") for m in claims.CODE_RE.finditer(text))
+        allowed.codes.update((m.group("code") or m.group("anycase")).upper() for m in claims.CODE_RE.finditer(text))
         allowed.codes.update(re.findall(r"\b[A-Z][A-Z0-9]{3,}\b", text))
         allowed.sizes.update(normalize_size(s) for s, _ in claims.find_sizes(text))
         allowed.review_counts.update(n for n, _ in claims.find_review_counts(text))
         if claims.DISCOUNT_WORDS_RE.search(text):
             allowed.discounts = True
+        if claims.FREE_RE.search(text):
+            allowed.free = True
     for p in context.products:
         for _, value in p.attributes:
             allowed.percents.update(v for v, _ in claims.find_percents(value))
@@ -247,6 +260,9 @@ class GroundingChecker:
         found = []
         for m in claims.find_money(sentence):
             same_amount = [c for a, c in self.allowed.money if abs(a - m.amount) < 0.005]
+            # The shopper's own budget may be repeated as a budget ("under $50"), never as a price.
+            if _BUDGET_BEFORE.search(sentence[: m.start]):
+                same_amount += [c for a, c in self.allowed.budget if abs(a - m.amount) < 0.005]
             if m.currency in same_amount:
                 continue
             if same_amount:
@@ -264,8 +280,10 @@ class GroundingChecker:
         if not self.allowed.discounts and (m := claims.DISCOUNT_WORDS_RE.search(sentence)):
             found.append(Violation("discount", m.group(0), "no product or policy in the facts has a discount"))
         for m in claims.CODE_RE.finditer(sentence):
-            if m.group("code") not in self.allowed.codes:
+            if (m.group("code") or m.group("anycase")).upper() not in self.allowed.codes:
                 found.append(Violation("code", m.group(0), "no such code in the store policy"))
+        if (m := claims.FREE_RE.search(sentence)) and not self.allowed.free:
+            found.append(Violation("money", m.group(0), "nothing in the facts is free"))
         return found
 
     def _check_ratings(self, sentence: str, mentions: list[tuple[int, ProductFacts]]) -> list[Violation]:
@@ -385,6 +403,12 @@ class GroundingChecker:
             Violation("personal data", sentence[s:e], f"an answer never repeats personal data ({kind})")
             for kind, s, e in claims.find_personal_data(sentence)
         ]
+        for m in claims.URL_RE.finditer(sentence):
+            link = m.group(0).lower().rstrip("/.,")
+            if not any(link in u or u in link for u in self.allowed.urls):
+                found.append(Violation("link", m.group(0), "an answer links only to the store's own product pages"))
+        if m := UNSAFE_RE.search(sentence):
+            found.append(Violation("unsafe", m.group(0), "content the assistant never gives"))
         if m := LEAK_PATTERNS.search(sentence):
             found.append(Violation("prompt", m.group(0), "talks about its instructions or role"))
         leaked = _ngrams(_words(sentence), _LEAK_NGRAM) & _PROMPT_NGRAMS

@@ -22,7 +22,9 @@ _WORD = "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
 MONEY_RE = re.compile(
     rf"(?P<sym>{_SYMBOL})\s?(?P<a1>{_NUMBER})"
     rf"|\b(?P<code1>USD|EUR|GBP|CHF|CAD|AUD|JPY|INR)\s?(?P<a2>{_NUMBER})"
-    rf"|(?<![\w.])(?P<a3>{_NUMBER})\s?(?P<word>{_WORD})\b",
+    rf"|(?<![\w.])(?P<a3>{_NUMBER})\s?(?P<word>{_WORD})\b"
+    rf"|(?<![\w.])(?P<a4>{_NUMBER})\s?(?P<tsym>[€£¥$])"
+    rf"|(?<![\w.])(?P<a5>\d{{1,3}})\s?(?P<cents>cents?|pence|p)\b",
     re.IGNORECASE,
 )
 PERCENT_RE = re.compile(rf"(?<![\w.])(?P<n>{_NUMBER})\s?(?:%|per ?cent\b)", re.IGNORECASE)
@@ -35,10 +37,22 @@ RATING_RE = re.compile(
 REVIEW_COUNT_RE = re.compile(r"(?<![\w.])(?P<n>\d[\d,]*)\s+(?:customer\s+|verified\s+)?(?:reviews?|ratings?)\b", re.I)
 DISCOUNT_WORDS_RE = re.compile(
     r"\b(?:discount(?:ed)?|on sale|sale price|% off|percent off|coupon|promo(?:tion)?(?: code)?|voucher|"
-    r"clearance|deal of|markdown|price ?drop|reduced|half price|bogo|buy one,? get one|free gift)\b|\d\s?% off",
+    r"clearance|deal of|markdown|price ?drop|reduced|half price|half off|bogo|buy one,? get one|free gift|"
+    r"two for one|\d+ for \d+|\d+ for the price of \d+|cashback|cash back|rebate)\b|\d\s?% off",
     re.IGNORECASE,
 )
-CODE_RE = re.compile(r"\b(?i:code|coupon|voucher)\s*[:=]?\s*[\"'“]?(?P<code>[A-Z0-9][A-Z0-9-]{2,})\b")
+# A code: an upper-case token after "code", or any token after "use/enter/apply code".
+CODE_RE = re.compile(
+    r"\b(?i:code|coupon|voucher)(?i:\s+is)?\s*[:=]?\s*[\"'“]?(?P<code>[A-Z0-9][A-Z0-9-]{2,})\b"
+    r"|\b(?i:use|enter|apply|redeem|with|type)\s+(?i:the\s+)?(?i:promo\s+|discount\s+)?(?i:code|coupon|voucher)"
+    r"(?i:\s+is)?\s*[:=]?\s*[\"'“]?(?P<anycase>[A-Za-z0-9][A-Za-z0-9-]{2,})\b"
+)
+FREE_RE = re.compile(
+    r"\b(?:is|are|it's|they're|get (?:it|them|one)|for)\s+(?:completely\s+|totally\s+)?free\b(?!\s+(?:shipping|returns?|delivery|exchanges?))"
+    r"|\bfree of charge\b|\bat no (?:cost|charge)\b",
+    re.IGNORECASE,
+)
+URL_RE = re.compile(r"\bhttps?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|shop|store|co|biz|info|example|xyz|ru|cn)(?:/[^\s<>\"')]*)?", re.IGNORECASE)
 
 # Stock: negative forms first so "not in stock" is never read as "in stock".
 OUT_OF_STOCK_RE = re.compile(
@@ -47,7 +61,8 @@ OUT_OF_STOCK_RE = re.compile(
     re.IGNORECASE,
 )
 IN_STOCK_RE = re.compile(
-    r"\b(?:in stock|available|ready to ship|ships today|can be bought now|on hand)\b",
+    r"\b(?:in stock|available|ready to ship|ships today|can be bought now|on hand|back on the shelves|back in stock|"
+    r"restocked|plenty left)\b",
     re.IGNORECASE,
 )
 STOCK_COUNT_RE = re.compile(
@@ -95,8 +110,16 @@ def find_money(text: str) -> list[Money]:
             amount, currency = m.group("a1"), CURRENCY_SYMBOLS[m.group("sym").lower()]
         elif m.group("a2"):
             amount, currency = m.group("a2"), m.group("code1").upper()
-        else:
+        elif m.group("a3"):
             amount, currency = m.group("a3"), CURRENCY_WORDS[m.group("word").lower()]
+        elif m.group("a4"):
+            amount, currency = m.group("a4"), CURRENCY_SYMBOLS[m.group("tsym")]
+        else:
+            # "59 cents", "80p": a hundredth of the store's unit.
+            value = _number(m.group("a5")) / 100
+            currency = "GBP" if m.group("cents").lower() in ("pence", "p") else "USD"
+            found.append(Money(round(value, 2), currency, m.start(), m.end(), m.group(0)))
+            continue
         found.append(Money(round(_number(amount), 2), currency, m.start(), m.end(), m.group(0)))
     return found
 
@@ -137,7 +160,7 @@ def find_sizes(text: str) -> list[tuple[str, int]]:
         offset = m.start("list")
         for t in SIZE_TOKEN_RE.finditer(body):
             token = t.group(0)
-            if token.lower() in {"and", "or", "to"}:
+            if token.lower() in {"and", "or", "to"} or token in {"I", "A"}:
                 continue
             found.append((token, offset + t.start()))
     covered = [(m.start(), m.end()) for m in SIZE_LIST_RE.finditer(text)]

@@ -156,6 +156,8 @@ class Constraints:
         head = " ".join(x for x in (self.color, self.brand, self.category or self.query) if x)
         if head:
             parts.append(head)
+        elif self.size or self.price_min is not None or self.price_max is not None:
+            parts.append("products")
         if self.size:
             parts.append(f"in size {self.size}")
         if self.price_min is not None and self.price_max is not None:

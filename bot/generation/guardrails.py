@@ -25,20 +25,22 @@ INJECTION_RE = re.compile(
     r"|\byou are (?:now|no longer)\b|\bfrom now on,? you\b|\bact as (?:if you|my|an? (?:unrestricted|different|new|evil|ai|assistant|chatbot|pirate|hacker))\b|\bpretend (?:to be|you(?:'re| are))\b"
     r"|\brole-?play\b|\bjailbreak|\bdeveloper mode\b|\bDAN\b|\bdo anything now\b"
     r"|\bnew instructions?\b|</?(?:system|assistant|instructions?)>|#{2,}\s*(?:system|instruction)"
+    r"|(?:^|\n)\s*\[?(?:system|assistant|developer|admin)\]?\s*:|\"role\"\s*:\s*\"(?:system|developer|assistant)\""
     r"|\b(?:tell (?:everyone|customers|shoppers|the next)|announce|claim that|always say|you must say)\b[^.!?\n]{0,40}"
     r"(?:costs?|price|is now|free|\$\s?\d)",
     re.IGNORECASE,
 )
 ABUSE_RE = re.compile(
-    r"\b(?:idiot(?:ic)?|stupid|moron(?:ic)?|dumb(?:ass)?|retard(?:ed)?|useless piece|shut up|fuck\w*|f\*+k|"
-    r"shit\w*|bitch\w*|bastard|asshole|cunt|dickhead|screw you|go to hell|kill yourself|kys)\b",
+    r"\b(?:idiot(?:ic)?|stupid|moron(?:ic)?|dumb(?:ass)?|retard(?:ed)?|useless piece|shut up|f[u*@#]+c?k\w*|"
+    r"fck\w*|sh[i1!*]t\w*|b[i1!*]tch\w*|bastard|a[s$]{2}hole|cunt|dickhead|screw you|go to hell|kill yourself|kys)(?!\w)",
     re.IGNORECASE,
 )
 UNSAFE_RE = re.compile(
     r"\b(?:bomb|explosives?|detonat\w+|make (?:a )?(?:gun|weapon|poison|meth|drugs?)|ghost gun|untraceable|"
     r"poison(?:ing)? (?:someone|my|a person)|hurt (?:someone|myself|people)|kill (?:someone|myself|people|him|her)|"
     r"suicide|self[- ]harm|end my life|overdose|stolen (?:cards?|credit cards?)|carding|hack(?:ing)? (?:into|an? account)|"
-    r"malware|ransomware|phishing kit|launder(?:ing)? money|fake id|counterfeit (?:money|bills))\b",
+    r"malware|ransomware|phishing kit|launder(?:ing)? money|fake id|counterfeit (?:money|bills)|"
+    r"toxic gas|poison(?:ous)? gas|chlorine gas|mustard gas|nerve agent|mix\w*\b.{0,40}\b(?:bleach|ammonia)\b.{0,40}\b(?:bleach|ammonia))\b",
     re.IGNORECASE,
 )
 _SELF_HARM_RE = re.compile(r"\b(?:suicide|self[- ]harm|end my life|kill myself|hurt myself|overdose|kys)\b", re.I)
@@ -75,10 +77,25 @@ def redirect(context: AnswerContext, verdict: Verdict) -> AnswerContext:
     return replace(context, skill="redirect", products=(), findings=(), reasons={}, policy=None, store_facts=(REDIRECTS[key],))
 
 
+# Text that talks to the assistant or tells shoppers what to do, or alleges safety problems:
+# a store cannot vouch for it, so it is never quoted as evidence.
+ADDRESSING_RE = re.compile(
+    r"\b(?:assistants?|ai|bots?|chatbots?|agents?|language models?|llms?|gpt)\b[^.!?]{0,40}\b(?:should|must|shall|need to|"
+    r"have to|always|never|say|tell|recommend|answer|respond)\b"
+    r"|\b(?:tell|inform|warn|remind)\s+(?:all\s+)?(?:shoppers|customers|everyone|buyers|users|people)\b"
+    r"|\b(?:shoppers|customers|everyone|buyers|users)\s+(?:should|must|need to)\b"
+    r"|\b(?:buy|get|order|choose)\s+(?:the\s+)?[\w'’ -]{0,30}\binstead\b"
+    r"|\brecall(?:ed|s)?\b|\bunsafe\b|\bdangerous\b",
+    re.IGNORECASE,
+)
+
+
 def safe_quote(sentence: str, max_chars: int = 240) -> bool:
     """True when a review or description sentence can be quoted: it states no price, discount,
-    code, stock level or personal data, and gives no instructions."""
+    code, stock level, link or personal data, gives no instructions and addresses no one."""
     if len(sentence) > max_chars or INJECTION_RE.search(sentence) or ABUSE_RE.search(sentence):
+        return False
+    if ADDRESSING_RE.search(sentence) or UNSAFE_RE.search(sentence) or claims.URL_RE.search(sentence):
         return False
     return not (
         claims.find_money(sentence)
@@ -89,5 +106,5 @@ def safe_quote(sentence: str, max_chars: int = 240) -> bool:
         or claims.IN_STOCK_RE.search(sentence)
         or claims.find_stock_counts(sentence)
         or claims.find_personal_data(sentence)
-        or re.search(r"https?://|www\.", sentence)
+        or claims.FREE_RE.search(sentence)
     )

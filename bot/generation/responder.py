@@ -15,6 +15,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -161,17 +162,25 @@ class Responder:
         """Sentences of one attempt, each passed by the checker before it is yielded."""
         checker = GroundingChecker(context, brands=self.brands, colors=self.colors)
         buffer = ""
-        async for piece in self.generator.stream(context, strict=strict):
-            buffer += piece
-            sentences, buffer = split_sentences(buffer)
-            for sentence in sentences:
-                if found := checker.check_sentence(sentence):
-                    raise _Ungrounded(found)
-                yield sentence
+        sent_any = False
+        # aclosing: stopping at a bad sentence must close the model's stream (and its
+        # connection or generation thread) now, not whenever the generator is collected.
+        async with aclosing(self.generator.stream(context, strict=strict)) as pieces:
+            async for piece in pieces:
+                buffer += piece
+                sentences, buffer = split_sentences(buffer)
+                for sentence in sentences:
+                    if found := checker.check_sentence(sentence):
+                        raise _Ungrounded(found)
+                    sent_any = True
+                    yield sentence
         if buffer.strip():
             if found := checker.check_sentence(buffer):
                 raise _Ungrounded(found)
-            yield buffer
+            # An unfinished last sentence means the model hit its length limit: drop it
+            # rather than end the answer mid-thought, unless it is all there is.
+            if not sent_any or buffer.rstrip()[-1:] in ".!?…)\"”":
+                yield buffer
 
     async def _template(
         self,
@@ -197,11 +206,21 @@ class Responder:
 
 
 def _redacted(context: AnswerContext) -> AnswerContext:
-    """The context with personal data masked in everything the shopper wrote."""
+    """The context with personal data masked in everything the shopper wrote, wherever a
+    skill may have copied it (search words, question topics)."""
+    constraints = replace(
+        context.constraints,
+        **{k: redact(v) for k, v in vars(context.constraints).items() if isinstance(v, str)},
+    )
+    findings = tuple(
+        replace(f, topic=redact(f.topic), quote=redact(f.quote) if f.quote else None) for f in context.findings
+    )
     return replace(
         context,
         message=redact(context.message),
         history=tuple(Turn(t.role, redact(t.text)) for t in context.history),
+        constraints=constraints,
+        findings=findings,
     )
 
 

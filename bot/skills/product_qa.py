@@ -39,6 +39,10 @@ _STOP = set(
     "is it the a an does do this that these those they them have has with of for in on to my me i you "
     "can could would will be are was what which how about any there its it's really please tell".split()
 )
+_MONEY_WORDS = set(
+    "dollar dollars euro euros pound pounds cents pence percent off price usd eur gbp free coupon coupons code codes "
+    "promo discount discounts sale voucher deal deals".split()
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MIN_SIMILARITY = 0.45
 
@@ -48,7 +52,8 @@ def _words(text: str) -> list[str]:
 
 
 def _topic(question: str) -> str:
-    words = [w for w in _words(question) if w not in _STOP]
+    # Numbers and money words stay out: a topic is echoed in answers, an amount must not be.
+    words = [w for w in _words(question) if w not in _STOP and not any(c.isdigit() for c in w) and w not in _MONEY_WORDS]
     return " ".join(words[:4]) or "that"
 
 

@@ -39,6 +39,9 @@ class Generator(ABC):
         """The whole answer at once."""
         return "".join([piece async for piece in self.stream(context, strict=strict)])
 
+    async def warm_up(self) -> None:  # noqa: B027 - optional hook
+        """Load whatever the first answer would otherwise wait for (a model, a connection)."""
+
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections or models."""
 

@@ -133,6 +133,10 @@ class LocalGenerator(Generator):
             model.eval()
             self._model = model
 
+    async def warm_up(self) -> None:
+        """Load the model off the event loop, so no answer's time budget pays for it."""
+        await asyncio.get_running_loop().run_in_executor(None, self.load)
+
     async def stream(self, context: AnswerContext, *, strict: bool = False) -> AsyncIterator[str]:
         """Yield decoded text as the model produces it."""
         loop = asyncio.get_running_loop()

@@ -12,6 +12,8 @@ from bot.generation.backends.base import Generator
 from bot.generation.facts import AnswerContext, Finding, ProductFacts, money, rating_text
 
 MAX_LISTED = 5
+# Yes/no attributes that are things a product has rather than something it is.
+_THINGS = {"hood", "lid", "handle", "zipper", "strap", "warranty", "timer", "remote", "case", "cover"}
 
 
 def price_text(p: ProductFacts) -> str:
@@ -92,7 +94,10 @@ def _finding_sentence(f: Finding, p: ProductFacts | None) -> str:
             return f"{'Yes' if f.answer == 'yes' else 'No'}, going by {where} of {name}: “{f.quote}”"
         if f.source == "catalog":
             return f"Yes, {name} has {f.topic}." if f.answer == "yes" else f"No, {name} doesn't have {f.topic}."
-        return f"{'Yes' if f.answer == 'yes' else 'No'}: {where} for {name} list {f.topic}: {f.answer}."
+        has = f.topic.endswith("s") and not f.topic.endswith("ss") or f.topic in _THINGS
+        if f.answer == "yes":
+            return f"Yes, {where} for {name} say it {'has' if has else 'is'} {f.topic}."
+        return f"No, {where} for {name} say it {'has no' if has else 'is not'} {f.topic}."
     verb = "are" if f.topic.endswith("s") and not f.topic.endswith("ss") else "is"
     text = f"The {f.topic} of {name} {verb} {f.answer}."
     if f.quote and f.source in ("description", "review"):
