@@ -1,0 +1,128 @@
+"""Schema migrations for the conversation database: ordered, named, each applied once.
+
+A database records the names it has applied in `schema_migrations`, so `migrate` is safe
+to run on every start and by several processes at once. Never edit or reorder a released
+migration; add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from bot.store.base import StoreError
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_conversations",
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            sender TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'bot'
+                CHECK (mode IN ('bot', 'waiting_agent', 'agent', 'closed')),
+            state TEXT NOT NULL DEFAULT '{}',
+            agent TEXT,
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+        );
+        CREATE INDEX conversations_sender ON conversations (sender);
+        CREATE INDEX conversations_updated ON conversations (updated);
+        CREATE INDEX conversations_mode_updated ON conversations (mode, updated);
+
+        -- AUTOINCREMENT: ids are never reused after an erase, so a client's "after_id"
+        -- cursor can never skip or replay someone else's events.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('user', 'bot', 'agent', 'system')),
+            text TEXT NOT NULL,
+            payload TEXT NOT NULL DEFAULT '{}',
+            created REAL NOT NULL,
+            client_id TEXT
+        );
+        CREATE INDEX events_conversation ON events (conversation_id, id);
+        CREATE UNIQUE INDEX events_client_id ON events (conversation_id, client_id)
+            WHERE client_id IS NOT NULL;
+        """,
+    ),
+    (
+        "0002_orders",
+        """
+        CREATE TABLE orders (
+            number TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('processing', 'shipped', 'delivered', 'cancelled')),
+            items TEXT NOT NULL,
+            total REAL NOT NULL,
+            currency TEXT NOT NULL,
+            placed TEXT NOT NULL,
+            shipped TEXT,
+            eta TEXT,
+            tracking TEXT
+        );
+        CREATE INDEX orders_email ON orders (email);
+        """,
+    ),
+]
+
+_NAME = re.compile(r"^[0-9]{4}_[a-z0-9_]+$")
+
+
+def applied(connection: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this database has applied, in the order they were applied."""
+    _ensure_table(connection)
+    return [row[0] for row in connection.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+
+
+def migrate(connection: sqlite3.Connection, migrations: Sequence[tuple[str, str]] = MIGRATIONS) -> list[str]:
+    """Apply the migrations this database has not applied yet, in order; returns their names.
+
+    `connection` must be in autocommit mode (isolation_level=None). Each migration runs in
+    its own transaction together with the row that records it, so a failed migration leaves
+    no trace and the ones before it stay applied.
+    """
+    names = [name for name, _ in migrations]
+    if len(set(names)) != len(names):
+        raise ValueError("migration names must be unique")
+    for name in names:
+        # Names go into the script verbatim (executescript cannot bind parameters).
+        if not _NAME.match(name):
+            raise ValueError(f"migration name {name!r} must look like 0003_short_description")
+    if connection.isolation_level is not None:
+        raise ValueError("migrate needs a connection in autocommit mode (isolation_level=None)")
+
+    _ensure_table(connection)
+    done = set(applied(connection))
+    ran: list[str] = []
+    for name, script in migrations:
+        if name in done:
+            continue
+        # The recording INSERT comes first: if another process applied this migration
+        # since we looked, the primary key stops us before any DDL runs twice.
+        # executescript commits any open transaction first, so BEGIN/COMMIT live in the script.
+        try:
+            connection.executescript(
+                f"BEGIN IMMEDIATE;"
+                f" INSERT INTO schema_migrations (name, applied_at) VALUES ('{name}', {time.time()!r});"
+                f" {script};"
+                f" COMMIT;"
+            )
+        except sqlite3.Error as exc:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError) and name in applied(connection):
+                continue  # a concurrent start applied it first
+            raise StoreError(f"database migration {name} failed: {exc}") from exc
+        ran.append(name)
+    return ran
+
+
+def _ensure_table(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
+    )
