@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,19 +12,17 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.channels import rest, ws
+from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, SEARCH, SETTINGS, STORE
+from bot.channels.limits import MessageRejected, RateLimiter
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
-from bot.nlu.parser import NLU
-from bot.services import load_nlu, open_search
+from bot.metrics import shopbot_metrics
+from bot.services import open_assistant
 from retrieval.filters import SearchFilters
-from retrieval.search import MODES, SORTS, ProductSearch
+from retrieval.search import MODES, SORTS
 
 logger = logging.getLogger(__name__)
-
-SETTINGS = web.AppKey("settings", Settings)
-SEARCH = web.AppKey("search", ProductSearch)
-NLU_PIPELINE = web.AppKey("nlu", NLU)
-EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -38,15 +37,32 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     """User errors become 4xx with their message; anything else a logged, opaque 500."""
     try:
         return await handler(request)
+    except MessageRejected as exc:
+        request.app[METRICS].inc("shopbot_rejected_total", reason=str(exc.status))
+        response = json_error(exc.status, str(exc))
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return json_error(exc.status, exc.reason)
+        request.app[METRICS].inc("shopbot_rejected_total", reason=str(exc.status))
+        return json_error(exc.status, _http_message(request, exc))
     except USER_ERRORS as exc:
         return json_error(400, str(exc))
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return json_error(500, "internal error; the server log has details")
+
+
+def _http_message(request: web.Request, exc: web.HTTPException) -> str:
+    if exc.status == 404:
+        return f"there is no {request.path}; see the README for the routes"
+    if exc.status == 405:
+        return f"{request.method} is not allowed on {request.path}"
+    if exc.status == 413:
+        return f"the request body is larger than the limit of {request.app[SETTINGS].max_body_bytes:,} bytes"
+    return exc.reason
 
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
@@ -55,19 +71,13 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopbot-model")
     app[EXECUTOR] = executor
     loop = asyncio.get_running_loop()
-    search, report = await loop.run_in_executor(executor, lambda: open_search(settings))
-    logger.info("catalog ready: %d products in a %s index (%s)", report.total, report.kind, report.reason)
-    app[SEARCH] = search
-
-    def log_training(step: int, total: int) -> None:
-        if step == 1 or step % 50 == 0 or step == total:
-            logger.info("training the intent model (first start): step %d of %d", step, total)
-
-    app[NLU_PIPELINE] = await loop.run_in_executor(
-        executor, lambda: load_nlu(settings, search.store, progress=log_training)
-    )
+    parts = await open_assistant(settings, executor, app[METRICS])
+    app[SEARCH], app[NLU_PIPELINE], app[STORE], app[ASSISTANT] = parts.search, parts.nlu, parts.store, parts.assistant
+    resumed = await parts.assistant.resume_pending()
+    if resumed:
+        logger.info("answered %d message(s) left unanswered by the last run", resumed)
     yield
-    search.store.close()
+    await parts.close()
     executor.shutdown(wait=False, cancel_futures=True)
 
 
@@ -77,9 +87,12 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def ready(request: web.Request) -> web.Response:
-    """Readiness: the catalog and index are loaded."""
+    """Readiness: the catalog, index, models and conversation store are loaded."""
     search = request.app[SEARCH]
-    return web.json_response({"status": "ready", "products": len(search.index), "index": search.index.vectors.kind})
+    generator = request.app[ASSISTANT].responder.generator.name
+    return web.json_response(
+        {"status": "ready", "products": len(search.index), "index": search.index.vectors.kind, "generator": generator}
+    )
 
 
 _SEARCH_PARAMS = {"q", "k", "mode", "sort", *SearchFilters.model_fields}
@@ -132,11 +145,52 @@ async def parse_message(request: web.Request) -> web.Response:
     return web.json_response({"text": text, **parse.to_dict()}, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text: turns, latency, intents, fallbacks, grounding outcomes, handoffs."""
+    return web.Response(text=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
+
+
+def require_token(request: web.Request) -> None:
+    """Raise 401/403 unless the request carries the configured API token."""
+    token = request.app[SETTINGS].api_token
+    if token is None:
+        raise web.HTTPForbidden(reason="this route is closed: set SHOPBOT_API_TOKEN to open it")
+    sent = request.headers.get("Authorization", "")
+    if not sent.startswith("Bearer "):
+        raise web.HTTPUnauthorized(reason="send the API token as 'Authorization: Bearer <token>'")
+    if not hmac.compare_digest(sent.removeprefix("Bearer ").encode(), token.get_secret_value().encode()):
+        raise web.HTTPForbidden(reason="the API token is not valid")
+
+
+async def transcript(request: web.Request) -> web.Response:
+    """GET /conversations/{id}: the whole conversation, for agents and audits (API token)."""
+    require_token(request)
+    conversation_id = request.match_info["id"]
+    store = request.app[STORE]
+    conversation = await store.get(conversation_id)
+    if conversation is None:
+        raise web.HTTPNotFound(reason=f"no conversation {conversation_id!r}")
+    events = await store.events(conversation_id)
+    body = {
+        "id": conversation.id, "sender": conversation.sender, "channel": conversation.channel,
+        "mode": conversation.mode, "agent": conversation.agent, "created": conversation.created,
+        "updated": conversation.updated, "state": conversation.state,
+        "events": [{"id": e.id, "role": e.role, "text": e.text, "payload": e.payload, "created": e.created} for e in events],
+    }  # fmt: skip
+    return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
 def create_app(settings: Settings) -> web.Application:
     """The Shopbot web application for these settings."""
-    app = web.Application(middlewares=[error_middleware])
+    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
+    app[METRICS] = shopbot_metrics()
+    app[LIMITER] = RateLimiter(settings.rate_limit_per_minute)
     app.cleanup_ctx.append(_resources)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/conversations/{id}", transcript)
+    rest.add_routes(app)
+    ws.add_routes(app)
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/search", search_products)

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     host: str = Field(default="127.0.0.1", description="Address the server listens on.")
     port: int = Field(default=8080, ge=1, le=65535, description="Port the server listens on.")
+    api_token: SecretStr | None = Field(
+        default=None, description="Bearer token for transcripts and admin routes; unset = those routes are closed."
+    )
+    max_message_chars: int = Field(default=2000, ge=1, le=100_000, description="Longest shopper message accepted.")
+    max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body accepted.")
+    rate_limit_per_minute: int = Field(default=60, ge=1, description="Messages one sender may send per minute.")
+    demo_orders: bool = Field(default=True, description="Seed demo orders into an empty orders table (order status and cancel).")
     policy_file: Path | None = Field(
         default=None, description="Store policy Markdown (shipping, returns, payment, promotions); default: catalog/policy.md."
     )
@@ -91,6 +98,11 @@ class Settings(BaseSettings):
     def catalog_db(self) -> Path:
         """The SQLite catalog file."""
         return self.data_dir / "catalog.db"
+
+    @property
+    def conversations_db(self) -> Path:
+        """The SQLite file of conversations and orders."""
+        return self.data_dir / "shopbot.db"
 
     @property
     def index_dir(self) -> Path:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.generation.responder import GroundingStats, Responder
@@ -11,12 +16,19 @@ from bot.nlu.dataset import TEST_FILE, TRAIN_FILE, data_hash, load_examples
 from bot.nlu.entities import CatalogVocabulary, EntityExtractor
 from bot.nlu.intent import IntentClassifier, TrainConfig, load_meta, train
 from bot.nlu.parser import NLU
+from bot.metrics import Metrics
 from bot.skills.policy import StorePolicy
+from bot.store.sqlite import SQLiteConversationStore
 from retrieval.embeddings import Encoder, SentenceTransformerEncoder, default_model_path
 from retrieval.index import HnswParams
 from retrieval.indexing import SyncReport, sync_index
 from retrieval.search import FusionParams, ProductSearch
 from retrieval.store import CatalogStore
+
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
+
+logger = logging.getLogger(__name__)
 
 
 def open_catalog(settings: Settings) -> CatalogStore:
@@ -129,3 +141,62 @@ def open_responder(
 def load_policy(settings: Settings) -> StorePolicy:
     """The store policy file (the shipped example unless configured)."""
     return StorePolicy.load(settings.policy_file)
+
+
+@dataclass
+class AssistantParts:
+    """Everything a running assistant holds open, closed together."""
+
+    search: ProductSearch
+    nlu: NLU
+    store: SQLiteConversationStore
+    assistant: Assistant
+
+    async def close(self) -> None:
+        """Close the conversation store, the generator and the catalog."""
+        await self.store.close()
+        await self.assistant.responder.generator.close()
+        self.search.store.close()
+
+
+async def open_assistant(settings: Settings, executor: Executor, metrics: Metrics) -> AssistantParts:
+    """Open catalog, index, intent model (trained if missing), generator, conversation store and
+    orders (demo orders seeded into an empty table), wired into one Assistant."""
+    from bot.assistant import Assistant
+    from bot.dialogue.engine import Dialogue
+    from bot.nlu.batching import BatchingNLU
+    from bot.store.orders import SQLiteOrderSource, seed_demo_orders
+
+    loop = asyncio.get_running_loop()
+
+    async def run(fn: Callable[[], Any]) -> Any:
+        return await loop.run_in_executor(executor, fn)
+
+    encoder = await run(lambda: load_encoder(settings))
+    search, report = await run(lambda: open_search(settings, encoder=encoder))
+    logger.info("catalog ready: %d products in a %s index (%s)", report.total, report.kind, report.reason)
+
+    def log_training(step: int, total: int) -> None:
+        if step == 1 or step % 50 == 0 or step == total:
+            logger.info("training the intent model (first start): step %d of %d", step, total)
+
+    nlu = await run(lambda: load_nlu(settings, search.store, progress=log_training))
+    store = SQLiteConversationStore(settings.conversations_db)
+    orders = SQLiteOrderSource(store)
+    if settings.demo_orders:
+        sample = await run(lambda: search.store.sample_products(60))
+        await seed_demo_orders(orders, [(p.id, p.title, p.price) for p in sample])
+    responder = open_responder(settings, search.store, stats=None)
+    await responder.generator.warm_up()
+    vocabulary = CatalogVocabulary.from_store(search.store)
+    dialogue = Dialogue(
+        search, search.store, load_policy(settings), orders, encoder=encoder, store_name=settings.store_name,
+        categories=_top_categories(vocabulary, search.store), run=run,
+    )  # fmt: skip
+    assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics)
+    return AssistantParts(search, nlu, store, assistant)
+
+
+def _top_categories(vocabulary: CatalogVocabulary, store: CatalogStore) -> list[str]:
+    """Top-level departments, for quick replies."""
+    return store.top_categories() or vocabulary.categories[:5]

@@ -76,7 +76,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 class CatalogStore:
-    """SQLite-backed product catalog with FTS5 full-text search over the same rows."""
+    """SQLite-backed product catalog: the products as validated JSON plus their filter columns."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -213,6 +213,20 @@ class CatalogStore:
             ):
                 found[pid] = Product.model_validate_json(data)
         return found
+
+    def sample_products(self, count: int) -> list[Product]:
+        """The first `count` products in catalog order (deterministic)."""
+        rows = self._db.execute("SELECT data FROM products ORDER BY pk LIMIT ?", (count,))
+        return [Product.model_validate_json(r[0]) for r in rows]
+
+    def top_categories(self, limit: int = 5) -> list[str]:
+        """The largest top-level categories, in display case."""
+        rows = self._db.execute(
+            "SELECT json_extract(data, '$.category[0]') AS c, COUNT(*) AS n FROM products"
+            " WHERE c IS NOT NULL GROUP BY c ORDER BY n DESC, c LIMIT ?",
+            (limit,),
+        )
+        return [r[0] for r in rows]
 
     def fingerprints(self) -> dict[str, str]:
         """Product id -> fingerprint of its searchable text, for incremental index sync."""

@@ -47,6 +47,10 @@ class DialogueState(BaseModel):
     # Consecutive turns not understood: after two, a person is offered.
     fallbacks: int = 0
     clarified: bool = False
+    # A question the bot asked and the answer it waits for.
+    pending_add: str | None = None
+    offered_handoff: bool = False
+    order_number: str | None = None
     last_intent: str | None = None
 
     @classmethod

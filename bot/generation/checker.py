@@ -417,6 +417,48 @@ class GroundingChecker:
         return found
 
 
+_UNKNOWN_RE = re.compile(
+    r"\b(?:don't|do not|doesn't|does not|can't|cannot|not sure|no information|unknown|not (?:listed|mentioned|stated)|"
+    r"isn't (?:listed|mentioned)|unsure|no details?)\b",
+    re.IGNORECASE,
+)
+
+
+def omissions(context: AnswerContext, text: str) -> list[Violation]:
+    """What a whole answer leaves out that it was asked to convey.
+
+    A fluent answer that ignores the question is as wrong as one with a false price:
+    search, recommendation and comparison answers must name the products, a product
+    answer must state each finding (or say the catalog does not know), and a policy
+    answer must carry the policy's figures.
+    """
+    lowered = text.lower()
+    checker = GroundingChecker(context)
+    named = {p.id for _, p in checker._mentions(text)}  # noqa: SLF001 - same module family
+    missing: list[Violation] = []
+    if context.skill in ("search", "recommend") and context.products and not named:
+        missing.append(Violation("omission", context.skill, "names none of the products found"))
+    if context.skill == "compare" and len(named) < min(2, len(context.products)):
+        missing.append(Violation("omission", "compare", "does not name the products it compares"))
+    for f in context.findings if context.skill == "product_answer" else ():
+        if f.answer == "unknown":
+            if not _UNKNOWN_RE.search(text):
+                missing.append(Violation("omission", f.topic, "does not say the catalog has no answer"))
+        elif f.answer == "mentioned":
+            if not any(w in lowered for w in _words(f.quote or "") if len(w) > 4):
+                missing.append(Violation("omission", f.topic, "does not use what the product text says"))
+        elif f.answer in ("yes", "no"):
+            if not re.search(rf"\b{f.answer}\b", lowered) and not (f.answer == "no" and _UNKNOWN_RE.search(text)):
+                missing.append(Violation("omission", f.topic, f"does not answer {f.answer!r}"))
+        elif f.answer.lower() not in lowered:
+            missing.append(Violation("omission", f.topic, f"does not state {f.answer!r}"))
+    if context.skill == "policy" and context.policy is not None:
+        figures = [m.text for m in claims.find_money(context.policy.text)] + re.findall(r"\b\d+\b", context.policy.text)
+        if figures and not any(f.lower() in lowered for f in figures):
+            missing.append(Violation("omission", context.policy.title, "leaves out every figure of the policy"))
+    return missing
+
+
 def check_answer(context: AnswerContext, text: str, *, brands: Iterable[str] = ()) -> list[Violation]:
     """Every unsupported claim in `text` given `context` (a convenience over GroundingChecker)."""
     return GroundingChecker(context, brands=brands).check(text)

@@ -37,6 +37,7 @@ TASKS = {
     "order": "Tell the shopper about their order using the STORE FACTS.",
     "handoff": "Tell the shopper a person from the team will take over the conversation.",
     "clarify": "Ask the shopper the one question in the STORE FACTS to narrow the search.",
+    "smalltalk": "Reply briefly and warmly, saying what the STORE FACTS say.",
     "fallback": "Say you did not understand and suggest what you can help with.",
     "redirect": "Politely say you can only help with shopping at this store.",
 }

@@ -22,13 +22,16 @@ from typing import Literal
 from bot.generation import guardrails
 from bot.generation.backends.base import GenerationError, Generator
 from bot.generation.backends.template import TemplateGenerator
-from bot.generation.checker import GroundingChecker, Violation
+from bot.generation.checker import GroundingChecker, Violation, omissions
 from bot.generation.claims import redact, split_sentences
 from bot.generation.facts import AnswerContext, Turn
 
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["grounded", "retried", "replaced", "redirected"]
+# Skills whose answer a model may phrase. Confirmations, order status, clarifying
+# questions and handoff notices say exactly what the store says, so templates write them.
+MODEL_SKILLS = frozenset({"search", "recommend", "product_answer", "compare", "policy"})
 OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 
 
@@ -111,12 +114,13 @@ class Responder:
         started = time.perf_counter()
         context = _redacted(context)
         verdict = guardrails.assess(context.message, intent=intent)
-        if verdict != "ok":
+        # A handoff only acknowledges the message (an angry one included): a person answers it.
+        if verdict != "ok" and context.skill != "handoff":
             async for event in self._template(guardrails.redirect(context, verdict), "redirected", started, ()):
                 yield event
             return
-        if not self.generator.writes_free_text:
-            async for event in self._template(context, "grounded", started, (), backend=self.generator.name):
+        if not self.generator.writes_free_text or context.skill not in MODEL_SKILLS:
+            async for event in self._template(context, "grounded", started, (), backend=self.template.name):
                 yield event
             return
 
@@ -135,6 +139,8 @@ class Responder:
                 text = "".join(sent).strip()
                 if not text:
                     raise GenerationError("the model returned no text")
+                if missing := omissions(context, text):
+                    raise _Ungrounded(missing)
                 answer = Answer(
                     text, "grounded" if attempt == 0 else "retried", self.generator.name,
                     tuple(problems), first, time.perf_counter() - started,

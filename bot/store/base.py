@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Self, get_args
 
 from bot.errors import ShopbotError
 
@@ -146,7 +146,7 @@ class ConversationStore(ABC):
     async def close(self) -> None:
         """Finish outstanding work and release the database; later calls raise StoreClosedError."""
 
-    async def __aenter__(self) -> ConversationStore:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -110,7 +110,11 @@ def _product_answer(c: AnswerContext) -> list[str]:
     if p is None:
         return ["Which product do you mean? Tell me its name, or pick one from the list."]
     if not c.findings:
-        return [f"{product_summary(p)}."]
+        details = [f"{k}: {v}" for k, v in p.attributes[:5]]
+        sizes = [f"sizes in stock: {', '.join(p.sizes_in_stock)}"] if p.sizes_in_stock else []
+        colors = [f"colours: {', '.join(p.colors)}"] if p.colors else []
+        extra = "; ".join(details + sizes + colors)
+        return [f"{product_summary(p)}. ", *([f"{extra[0].upper()}{extra[1:]}."] if extra else [])]
     return [_finding_sentence(f, p) + " " for f in c.findings]
 
 
@@ -177,6 +181,7 @@ RENDERERS: dict[str, Callable[[AnswerContext], list[str]]] = {
         "I'm connecting you with a member of our team. They will see this conversation, so you won't need to repeat yourself."
     ),
     "clarify": _facts_or("Could you tell me a bit more about what you're looking for?"),
+    "smalltalk": _facts_or("Hi! What can I help you find today?"),
     "fallback": _facts_or(
         "Sorry, I didn't quite get that. I can find products, answer questions about them, compare them, "
         "and check on orders. For example, try “waterproof hiking boots”."

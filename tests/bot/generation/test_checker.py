@@ -84,3 +84,19 @@ def test_a_pronoun_refers_to_the_product_named_in_the_previous_sentence(search_c
     checker = GroundingChecker(search_context, brands=BRANDS)
     assert checker.check("I like the Stride shoes. They are in stock.")[0].kind == "stock"
     assert checker.check("I like the TrailMax boots. They are in stock.") == []
+
+
+def test_an_answer_that_ignores_the_question_is_an_omission(search_context: AnswerContext) -> None:
+    from dataclasses import replace
+
+    from bot.generation.checker import omissions
+    from bot.generation.facts import Finding
+
+    assert [v.kind for v in omissions(search_context, "We have lovely things for you today!")] == ["omission"]
+    assert omissions(search_context, "The TrailMax boots are $49.99.") == []
+    asked = replace(search_context, skill="product_answer", findings=(Finding("material", "leather", "attribute"),))
+    assert omissions(asked, "They are great boots for hiking.") != []
+    assert omissions(asked, "The TrailMax boots are made of leather.") == []
+    unknown = replace(asked, findings=(Finding("vegan", "unknown", "none"),))
+    assert omissions(unknown, "Yes, they are vegan!") != []
+    assert omissions(unknown, "The product details don't say whether they are vegan.") == []

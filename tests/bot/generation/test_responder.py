@@ -130,3 +130,17 @@ async def test_off_topic_messages_get_a_polite_redirect(search_context: AnswerCo
     answer = events[-1]
     assert isinstance(answer, Answer) and answer.outcome == "redirected"
     assert "only help with shopping" in answer.text
+
+
+async def test_fixed_replies_never_go_through_the_model(search_context: AnswerContext) -> None:
+    context = replace(search_context, skill="cart", products=(), store_facts=("Added the boots to your cart.",))
+    async with fake_openai_server(BAD) as server:
+        _, answer = await collect(responder_for(server.base_url), context)
+        assert server.requests == []
+    assert answer.text == "Added the boots to your cart." and answer.backend == "template"
+
+
+async def test_a_fluent_answer_that_ignores_the_facts_is_replaced(search_context: AnswerContext) -> None:
+    async with fake_openai_server("What a lovely day to go shopping! We have so many great things.") as server:
+        _, answer = await collect(responder_for(server.base_url), search_context)
+    assert answer.outcome == "replaced" and any("omission" in p for p in answer.problems)

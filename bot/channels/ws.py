@@ -1,0 +1,169 @@
+"""The widget's WebSocket channel, `GET /ws`: streamed replies, ids and acknowledgements.
+
+Client frames (JSON):
+  {"type": "hello", "session": "<id>", "after": <last event id seen, 0 for all>}
+  {"type": "message", "text": "...", "client_id": "<unique per message>"}
+  {"type": "ping"}
+Server frames:
+  {"type": "history", "events": [event, ...]}       events after `after`, on hello
+  {"type": "ack", "client_id": ..., "event": event}  the message is stored (durable)
+  {"type": "typing"}                                 a reply is being prepared
+  {"type": "token", "text": ...}                     a checked piece of the reply
+  {"type": "retract"}                                drop the streamed text; a replacement follows
+  {"type": "message", "event": event}                a stored message (bot, agent, or this
+                                                     shopper's from another tab)
+  {"type": "error", "error": "..."}                  a bad frame; the socket stays open
+  {"type": "pong"}
+An event is {"id", "role", "text", "cards", "buttons", "created"}. A client that
+reconnects sends hello with the last id it has and re-sends unacknowledged messages with
+the same client_id: nothing is lost and nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.assistant import Held, Message, Replied, Retracted, Stored, Token
+from bot.channels.keys import ASSISTANT, LIMITER, SETTINGS, STORE
+from bot.channels.limits import MessageRejected, check_text
+from bot.store.base import Event
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "widget"
+_SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """A stored event as the widget sees it."""
+    return {
+        "id": event.id,
+        "role": event.role,
+        "text": event.text,
+        "cards": event.payload.get("cards", []),
+        "buttons": event.payload.get("buttons", []),
+        "created": event.created,
+    }
+
+
+class Sockets:
+    """The open sockets of each conversation, so every tab sees every message."""
+
+    def __init__(self) -> None:
+        self._by_conversation: dict[str, set[web.WebSocketResponse]] = {}
+
+    def add(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
+        self._by_conversation.setdefault(conversation_id, set()).add(ws)
+
+    def remove(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
+        sockets = self._by_conversation.get(conversation_id)
+        if sockets is not None:
+            sockets.discard(ws)
+            if not sockets:
+                del self._by_conversation[conversation_id]
+
+    async def send(self, conversation_id: str, frame: dict[str, Any], skip: web.WebSocketResponse | None = None) -> None:
+        """Send a frame to every open socket of a conversation."""
+        for ws in list(self._by_conversation.get(conversation_id, ())):
+            if ws is not skip and not ws.closed:
+                try:
+                    await ws.send_json(frame)
+                except ConnectionError:
+                    self.remove(conversation_id, ws)
+
+
+SOCKETS = web.AppKey("sockets", Sockets)
+
+
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    """One widget connection: hello, then messages, until it closes."""
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=request.app[SETTINGS].max_body_bytes)
+    await ws.prepare(request)
+    session: str | None = None
+    try:
+        async for frame in ws:
+            if frame.type != WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(frame.data)
+                if not isinstance(data, dict):
+                    raise ValueError
+            except ValueError:
+                await ws.send_json({"type": "error", "error": "frames must be JSON objects"})
+                continue
+            kind = data.get("type")
+            if kind == "ping":
+                await ws.send_json({"type": "pong"})
+            elif kind == "hello":
+                session = await _hello(request, ws, data, session)
+            elif kind == "message":
+                if session is None:
+                    await ws.send_json({"type": "error", "error": "send hello with a session id first"})
+                    continue
+                await _message(request, ws, session, data)
+            else:
+                await ws.send_json({"type": "error", "error": f"unknown frame type {kind!r}; use hello, message or ping"})
+    finally:
+        if session is not None:
+            request.app[SOCKETS].remove(f"{CHANNEL}:{session}", ws)
+    return ws
+
+
+async def _hello(request: web.Request, ws: web.WebSocketResponse, data: dict[str, Any], old: str | None) -> str | None:
+    session = data.get("session")
+    if not isinstance(session, str) or not _SESSION_RE.match(session):
+        await ws.send_json({"type": "error", "error": "'session' must be 8-64 letters, digits, '-' or '_'"})
+        return old
+    after = data.get("after", 0)
+    if not isinstance(after, int) or after < 0:
+        after = 0
+    conversation_id = f"{CHANNEL}:{session}"
+    if old is not None:
+        request.app[SOCKETS].remove(f"{CHANNEL}:{old}", ws)
+    request.app[SOCKETS].add(conversation_id, ws)
+    events = await request.app[STORE].events(conversation_id, after_id=after)
+    await ws.send_json({"type": "history", "events": [event_json(e) for e in events]})
+    return session
+
+
+async def _message(request: web.Request, ws: web.WebSocketResponse, session: str, data: dict[str, Any]) -> None:
+    client_id = data.get("client_id")
+    if client_id is not None and (not isinstance(client_id, str) or not 1 <= len(client_id) <= 100):
+        await ws.send_json({"type": "error", "error": "'client_id' must be a string of 1 to 100 characters"})
+        return
+    try:
+        text = check_text(data.get("text"), request.app[SETTINGS].max_message_chars)
+        request.app[LIMITER].check(f"{CHANNEL}:{session}")
+    except MessageRejected as exc:
+        await ws.send_json({"type": "error", "error": str(exc), "client_id": client_id})
+        return
+    conversation_id = f"{CHANNEL}:{session}"
+    sockets = request.app[SOCKETS]
+    message = Message(sender=session, text=text, channel=CHANNEL, client_id=client_id)
+    async for event in request.app[ASSISTANT].handle(message):
+        if isinstance(event, Stored):
+            await ws.send_json({"type": "ack", "client_id": client_id, "event": event_json(event.event)})
+            if event.new:
+                await sockets.send(conversation_id, {"type": "message", "event": event_json(event.event)}, skip=ws)
+                await ws.send_json({"type": "typing"})
+        elif isinstance(event, Token):
+            await ws.send_json({"type": "token", "text": event.text})
+        elif isinstance(event, Retracted):
+            await ws.send_json({"type": "retract"})
+        elif isinstance(event, Replied):
+            await sockets.send(conversation_id, {"type": "message", "event": event_json(event.event)})
+        elif isinstance(event, Held):
+            await ws.send_json({"type": "held", "mode": event.mode})
+        await asyncio.sleep(0)
+
+
+def add_routes(app: web.Application) -> None:
+    """Mount the WebSocket channel."""
+    app[SOCKETS] = Sockets()
+    app.router.add_get("/ws", websocket)

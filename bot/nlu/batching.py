@@ -1,0 +1,63 @@
+"""Micro-batching: messages from concurrent conversations are understood in one model call.
+
+Each `parse` waits at most `window` seconds for company, then the batch (up to `max_batch`)
+runs once in the model thread pool. Under load this turns N forward passes into one; with a
+single shopper it adds about a millisecond.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Executor
+
+from bot.nlu.parser import NLU, Parse
+
+
+class BatchingNLU:
+    """An async front for NLU that batches concurrent parse requests."""
+
+    def __init__(self, nlu: NLU, executor: Executor | None = None, *, max_batch: int = 32, window: float = 0.002) -> None:
+        self.nlu = nlu
+        self.executor = executor
+        self.max_batch = max_batch
+        self.window = window
+        self._waiting: list[tuple[str, asyncio.Future[Parse]]] = []
+        self._flush: asyncio.TimerHandle | None = None
+        self.batches = 0
+        self._tasks: set[asyncio.Task[None]] = set()  # held so running batches are not collected
+
+    async def parse(self, text: str) -> Parse:
+        """Understand one message, batched with any others arriving now."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Parse] = loop.create_future()
+        self._waiting.append((text, future))
+        if len(self._waiting) >= self.max_batch:
+            self._run(loop)
+        elif self._flush is None:
+            self._flush = loop.call_later(self.window, self._run, loop)
+        return await future
+
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+        if self._waiting:
+            self._flush = loop.call_later(0, self._run, loop)
+        if batch:
+            self.batches += 1
+            task = loop.create_task(self._parse(loop, batch))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _parse(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[str, asyncio.Future[Parse]]]) -> None:
+        try:
+            parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, [t for t, _ in batch])
+        except Exception as exc:  # every waiter learns of the failure
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), parse in zip(batch, parses, strict=True):
+            if not future.done():
+                future.set_result(parse)
