@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import math
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -41,7 +42,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         request.app[METRICS].inc("shopbot_rejected_total", reason=str(exc.status))
         response = json_error(exc.status, str(exc))
         if exc.retry_after is not None:
-            response.headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+            response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
         return response
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -56,7 +57,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 
 def _http_message(request: web.Request, exc: web.HTTPException) -> str:
-    if exc.status == 404:
+    if exc.status == 404 and request.match_info.route.resource is None:
         return f"there is no {request.path}; see the README for the routes"
     if exc.status == 405:
         return f"{request.method} is not allowed on {request.path}"

@@ -20,7 +20,8 @@ from typing import Any
 
 from bot.dialogue.engine import Dialogue, Plan
 from bot.dialogue.state import DialogueState
-from bot.generation.facts import Turn
+from bot.generation import guardrails
+from bot.generation.facts import AnswerContext, Turn
 from bot.generation.responder import Answer, Delta, Responder, Retract
 from bot.metrics import Metrics
 from bot.nlu.batching import BatchingNLU
@@ -151,7 +152,13 @@ class Assistant:
         parse = await self.nlu.parse(stored.text)
         state = DialogueState.load(saved_state)
         history = await self._history(conversation_id, before=stored.id)
-        plan = await self.dialogue.plan(state, parse, history)
+        verdict = guardrails.assess(stored.text, intent=parse.intent)
+        if verdict == "ok" or (verdict == "abusive" and parse.intent == "complaint"):
+            plan = await self.dialogue.plan(state, parse, history)
+        else:
+            # A message the guardrails refuse does nothing: no search, no cart, no order change.
+            plan = Plan(AnswerContext("fallback", stored.text, store_name=self.dialogue.store_name))
+            plan.payload.update(intent=parse.intent, confidence=parse.confidence, refused=verdict)
         answer: Answer | None = None
         async for event in self.responder.stream(plan.context, intent=parse.intent):
             if isinstance(event, Delta):

@@ -12,6 +12,7 @@ Server frames:
   {"type": "retract"}                                drop the streamed text; a replacement follows
   {"type": "message", "event": event}                a stored message (bot, agent, or this
                                                      shopper's from another tab)
+  {"type": "held", "mode": ...}                      no bot reply: a person has this conversation
   {"type": "error", "error": "..."}                  a bad frame; the socket stays open
   {"type": "pong"}
 An event is {"id", "role", "text", "cards", "buttons", "created"}. A client that
@@ -88,6 +89,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     session: str | None = None
     try:
         async for frame in ws:
+            if frame.type == WSMsgType.BINARY:
+                await ws.send_json({"type": "error", "error": "frames must be JSON text, not binary"})
+                continue
             if frame.type != WSMsgType.TEXT:
                 continue
             try:

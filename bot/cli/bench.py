@@ -23,10 +23,10 @@ def register(main: click.Group) -> None:
     )
     @click.option(
         "--suite",
-        type=click.Choice(["all", "search", "nlu", "generation"]),
+        type=click.Choice(["all", "search", "nlu", "generation", "turns"]),
         default="all",
         show_default=True,
-        help="Which benchmarks to run.",
+        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; not part of all).",
     )
     @click.pass_context
     def bench(ctx: click.Context, sizes: str, suite: str) -> None:
@@ -42,6 +42,13 @@ def register(main: click.Group) -> None:
             raise click.BadParameter("give at least one size of 10 or more", param_hint="--sizes")
         settings = settings_of(ctx)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if suite == "turns":
+            from bot.bench_turns import run_turns
+
+            if ctx.get_parameter_source("sizes") is click.core.ParameterSource.DEFAULT:
+                counts = [1000, 100000]
+            run_turns(settings, counts, click.echo)
+            return
         encoder = load_encoder(settings)
         if suite in ("all", "nlu"):
             click.echo("== NLU ==")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from bot.dialogue.resolve import reference_of, resolve
@@ -113,9 +113,7 @@ class Dialogue:
         if plan.context.skill != "fallback":
             state.fallbacks = 0
         state.last_intent = intent
-        plan.context = AnswerContext(
-            **{**plan.context.__dict__, "history": history[-6:], "store_name": self.store_name}
-        )
+        plan.context = replace(plan.context, history=history[-6:], store_name=self.store_name)
         plan.payload.update(intent=intent, confidence=parse.confidence)
         return plan
 
@@ -129,8 +127,10 @@ class Dialogue:
             return "place_order"
         if _OTHER_BRAND_RE.search(parse.text) and state.results:
             return "refine"
-        if intent == "compare" and reference and "index" in reference:
+        if reference and "index" in reference and intent not in ("add_to_cart", "order_status", "order_cancel"):
             return "product_question"
+        if intent == "place_order" and not state.cart and not re.search(r"\b(?:cart|check ?out|order)\b", parse.text, re.I):
+            return "product_search"
         if intent in ("affirm",) and state.offered_handoff:
             return "human_handoff"
         if intent in ("greet", "affirm", "deny", "thanks") and types & {"category", "brand", "price", "color"}:
@@ -166,12 +166,10 @@ class Dialogue:
         return Plan(AnswerContext("clarify", parse.text, store_facts=(question,)), buttons=tuple(self.categories[:5]))
 
     def _start_over(self, state: DialogueState, parse: Parse) -> None:
-        """A new request starts from a clean slate, except the shopper's size."""
-        size = state.size
-        for name in ("category", "brand", "color", "price_min", "price_max"):
+        """A new request starts from a clean slate: a size chosen for boots is no filter for earbuds."""
+        for name in ("category", "brand", "color", "size", "price_min", "price_max"):
             setattr(state, name, None)
         state.exclude_brands = []
-        state.size = size
         state.query = parse.text
         self._apply_entities(state, parse)
 
@@ -391,7 +389,6 @@ class Dialogue:
         if number is None:
             question = "What's your order number? You'll find it in your order confirmation email."
             return Plan(AnswerContext("clarify", parse.text, store_facts=(question,)))
-        state.order_number = number
         if self.orders is None:
             return await self._handoff(state, parse, intent)
         try:
@@ -399,8 +396,10 @@ class Dialogue:
         except OrderError as exc:
             return Plan(AnswerContext("order", parse.text, store_facts=(f"Sorry, {exc}.",)))
         if order is None:
+            state.order_number = None
             note = f"I couldn't find order {number}. Please check the number in your order confirmation email."
             return Plan(AnswerContext("order", parse.text, store_facts=(note,)))
+        state.order_number = number
         return Plan(AnswerContext("order", parse.text, store_facts=_order_facts(order, cancelled=intent == "order_cancel")),
                     payload={"order": order.number})  # fmt: skip
 

@@ -1,0 +1,280 @@
+"""Shopbot as a real server process, and a shopper's view of what it answers.
+
+`ShopbotServer` starts `python -m bot serve` on a data dir and port, waits for /ready, can be
+killed with SIGKILL and restarted on the same data dir, and speaks its HTTP routes. `Chat` is
+one shopper talking over the REST webhook; `Reply` is what that shopper sees.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TOKEN = "itest-token-8f2c41"
+READY_TIMEOUT = 180.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(data_dir: Path, **settings: object) -> dict[str, str]:
+    """The environment of a server process: none of the developer's SHOPBOT_* settings, offline
+    models, this data dir, template answers, the test API token, then `settings`
+    (rate_limit_per_minute=5 -> SHOPBOT_RATE_LIMIT_PER_MINUTE=5)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_") and k != "OPENAI_API_KEY"}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
+    env.update(SHOPBOT_DATA_DIR=str(data_dir), SHOPBOT_GENERATOR="template", SHOPBOT_API_TOKEN=TOKEN)
+    env.update({f"SHOPBOT_{name.upper()}": str(value) for name, value in settings.items()})
+    return env
+
+
+@dataclass
+class Response:
+    """One HTTP response: status, headers and the JSON body (None when the body is not JSON)."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+    raw: bytes = b""
+
+
+@dataclass
+class Reply:
+    """What a shopper sees after one message over the REST webhook."""
+
+    messages: list[dict[str, Any]]
+
+    @property
+    def empty(self) -> bool:
+        """No reply at all: a person is handling the conversation."""
+        return not self.messages
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m["text"] for m in self.messages if "text" in m)
+
+    @property
+    def buttons(self) -> list[str]:
+        return [b["title"] for m in self.messages for b in m.get("buttons", [])]
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [p for m in self.messages if "custom" in m for p in m["custom"]["products"]]
+
+    @property
+    def card_ids(self) -> list[str]:
+        return [c["id"] for c in self.cards]
+
+    @property
+    def card_prices(self) -> list[float]:
+        return [c["price"] for c in self.cards]
+
+
+@dataclass
+class ShopbotServer:
+    """One `python -m bot serve` process on its own data dir."""
+
+    data_dir: Path
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+    starts: int = 0
+    _taken_orders: set[str] = field(default_factory=set)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.parent / "server.log"
+
+    def log(self, *, all_starts: bool = False) -> str:
+        """The server's output since it was last started (or of every start)."""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return text if all_starts else text.rpartition(f"==== start {self.starts} ====")[2]
+
+    # -- process -----------------------------------------------------------------------
+
+    def start(self, timeout: float = READY_TIMEOUT) -> ShopbotServer:
+        """Start the process (same data dir and port as before) and wait until /ready answers."""
+        assert self.proc is None or self.proc.poll() is not None, "the server is already running"
+        self.starts += 1
+        with self.log_path.open("a") as log:
+            log.write(f"\n==== start {self.starts} ====\n")
+            log.flush()
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the server exited with {self.proc.returncode} while starting:\n{self.log()[-4000:]}")
+            try:
+                if self.request("GET", "/ready", timeout=5).status == 200:
+                    return self
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.2)
+        self.kill()
+        pytest.fail(f"the server was not ready after {timeout:.0f} s:\n{self.log()[-4000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to finish anything (a crash, a power cut of the process)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        """A graceful stop (SIGTERM), SIGKILL if it does not exit in 30 s."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self, *, kill: bool = True) -> ShopbotServer:
+        """Kill (or stop) the process and start a new one on the same data dir."""
+        self.kill() if kill else self.stop()
+        return self.start()
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str | dict[str, Any] | list[Any] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> Response:
+        """Any request; 4xx and 5xx are returned, not raised."""
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        data = body.encode() if isinstance(body, str) else body
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers or {})
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                status, got, raw = resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as err:
+            status, got, raw = err.code, dict(err.headers), err.read()
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = None
+        return Response(status, got, parsed, raw)
+
+    def send(self, sender: str, message: str, **extra: Any) -> Reply:
+        """One shopper message over the REST webhook; the reply must be 200."""
+        resp = self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message, **extra})
+        assert resp.status == 200, (message, resp.status, resp.body)
+        assert isinstance(resp.body, list), resp.body
+        for m in resp.body:
+            assert m["recipient_id"] == sender, m
+        return Reply(resp.body)
+
+    def chat(self, sender: str) -> Chat:
+        return Chat(self, sender)
+
+    def transcript(self, conversation_id: str, token: str | None = TOKEN) -> Response:
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        return self.request("GET", f"/conversations/{conversation_id}", headers=headers)
+
+    def events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The stored events of a conversation ([] when it does not exist)."""
+        resp = self.transcript(conversation_id)
+        if resp.status == 404:
+            return []
+        assert resp.status == 200, resp.body
+        return resp.body["events"]
+
+    def metrics(self) -> dict[str, float]:
+        """/metrics as {'name{labels}': value} (histogram buckets left out)."""
+        resp = self.request("GET", "/metrics")
+        assert resp.status == 200
+        out: dict[str, float] = {}
+        for line in resp.raw.decode().splitlines():
+            if line and not line.startswith("#") and "_bucket{" not in line:
+                name, _, value = line.rpartition(" ")
+                out[name] = float(value)
+        return out
+
+    # -- data on disk (test set-up only; assertions go through the server) ------------------
+
+    def _read(self, db: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        con = sqlite3.connect(f"file:{self.data_dir / db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def take_order(self, status: str) -> str:
+        """A demo order number with this status that no other test has taken."""
+        rows = self._read("shopbot.db", "SELECT number FROM orders WHERE status = ? ORDER BY number DESC", (status,))
+        for (number,) in rows:
+            if number not in self._taken_orders:
+                self._taken_orders.add(number)
+                return number
+        pytest.fail(f"no demo order with status {status!r} left")
+
+    def product(self, product_id: str) -> dict[str, Any]:
+        """The catalog's record of a product: its JSON, plus `category` (lower-case path, " > "
+        between levels), `brand_key` (lower case) and `colors` (a set, lower case)."""
+        rows = self._read("catalog.db", "SELECT data, category, colors, brand FROM products WHERE id = ?", (product_id,))
+        assert rows, f"no product {product_id} in the catalog"
+        data, category, colors, brand = rows[0]
+        return {**json.loads(data), "category": category, "colors": set(filter(None, colors.split("|"))), "brand_key": brand}
+
+
+@dataclass
+class Chat:
+    """One shopper talking to a server over REST."""
+
+    server: ShopbotServer
+    sender: str
+    sent: list[str] = field(default_factory=list)
+
+    @property
+    def conversation_id(self) -> str:
+        return f"rest:{self.sender}"
+
+    def say(self, message: str) -> Reply:
+        self.sent.append(message)
+        return self.server.send(self.sender, message)
+
+    def events(self) -> list[dict[str, Any]]:
+        return self.server.events(self.conversation_id)
+
+
+_counter = itertools.count(1)
+
+
+def unique_sender(prefix: str) -> str:
+    """A sender id no other test (or earlier run on the same server) uses."""
+    return f"{prefix}-{os.getpid()}-{next(_counter)}"
