@@ -153,7 +153,8 @@ class Assistant:
         state = DialogueState.load(saved_state)
         history = await self._history(conversation_id, before=stored.id)
         verdict = guardrails.assess(stored.text, intent=parse.intent)
-        if verdict == "ok" or (verdict == "abusive" and parse.intent == "complaint"):
+        # Off-topic messages still go through the dialogue: they count towards a handoff.
+        if verdict in ("ok", "offtopic") or (verdict == "abusive" and parse.intent == "complaint"):
             plan = await self.dialogue.plan(state, parse, history)
         else:
             # A message the guardrails refuse does nothing: no search, no cart, no order change.

@@ -80,7 +80,7 @@ async def test_handoff_on_request_on_anger_and_after_repeated_fallbacks(shopper:
     assert plan.handoff
     plan, _ = await shopper.say("this is ridiculous, the worst service ever!!")
     assert plan.handoff
-    fallbacks = [await shopper.say(text) for text in ("asdf qwer", "zxcv bnm", "qqq www eee")]
+    fallbacks = [await shopper.say(text) for text in ("asdkjh qwe", "flibber jabber wock", "qwpoeiru zxmcnv")]
     handoffs = [p.handoff for p, _ in fallbacks]
     assert handoffs[-1] and not any(handoffs[:-1])
 
