@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup data run test test-fast bench eval lint clean
+.PHONY: setup browser data run test test-fast bench eval lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(STAMP): pyproject.toml | $(PY)
 
 setup: $(STAMP)
 
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
 # Import the demo catalog (first time only) and build or update the index.
 data: setup
 	$(SHOPBOT) setup
@@ -31,14 +35,15 @@ data: setup
 run: data
 	$(SHOPBOT) serve
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
 
-test-fast: setup
+test-fast: setup browser
 	$(PY) -m pytest -m "not slow"
 
 bench: setup
 	$(SHOPBOT) bench
+	$(SHOPBOT) bench --suite turns
 
 WANDS := ../shared/data/wands_eval
 

@@ -13,13 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.channels import rest, ws
+from bot.agents.auth import AgentTokens
+from bot.agents.desk import AgentDesk, NotHandlingError
+from bot.channels import agent, rest, ws
 from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, RateLimiter
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
+from bot.store.base import ConversationNotFoundError, ConversationOwnedError
 from bot.metrics import shopbot_metrics
 from bot.services import open_assistant
+from bot.web import site
 from retrieval.filters import SearchFilters
 from retrieval.search import MODES, SORTS
 
@@ -48,12 +52,20 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         request.app[METRICS].inc("shopbot_rejected_total", reason=str(exc.status))
-        return json_error(exc.status, _http_message(request, exc))
+        response = json_error(exc.status, _http_message(request, exc))
+        if "Allow" in exc.headers:  # a 405 names the methods that do work
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except USER_ERRORS as exc:
-        return json_error(400, str(exc))
+        status = next((code for kind, code in _STATUS_OF.items() if isinstance(exc, kind)), 400)
+        return json_error(status, str(exc))
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return json_error(500, "internal error; the server log has details")
+
+
+# User errors that are not a bad request: an unknown conversation, someone else's conversation.
+_STATUS_OF: dict[type[Exception], int] = {ConversationNotFoundError: 404, ConversationOwnedError: 409, NotHandlingError: 409}
 
 
 def _http_message(request: web.Request, exc: web.HTTPException) -> str:
@@ -71,9 +83,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     # Model calls are CPU-bound: a small pool keeps the event loop free for other requests.
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopbot-model")
     app[EXECUTOR] = executor
-    loop = asyncio.get_running_loop()
     parts = await open_assistant(settings, executor, app[METRICS])
     app[SEARCH], app[NLU_PIPELINE], app[STORE], app[ASSISTANT] = parts.search, parts.nlu, parts.store, parts.assistant
+    app[agent.DESK] = desk = AgentDesk(parts.assistant, parts.presence)
+    agent.listen(app, desk)
+    ws.listen(app, parts.assistant.hub)
     resumed = await parts.assistant.resume_pending()
     if resumed:
         logger.info("answered %d message(s) left unanswered by the last run", resumed)
@@ -187,11 +201,14 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[METRICS] = shopbot_metrics()
     app[LIMITER] = RateLimiter(settings.rate_limit_per_minute)
+    app[agent.TOKENS] = AgentTokens.from_settings(settings)
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/conversations/{id}", transcript)
     rest.add_routes(app)
     ws.add_routes(app)
+    agent.add_routes(app)
+    site.add_routes(app)
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/search", search_products)

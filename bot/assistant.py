@@ -18,14 +18,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.dialogue import leave_message
 from bot.dialogue.engine import Dialogue, Plan
 from bot.dialogue.state import DialogueState
 from bot.generation import guardrails
 from bot.generation.facts import AnswerContext, Turn
 from bot.generation.responder import Answer, Delta, Responder, Retract
+from bot.hub import Hub, Update
 from bot.metrics import Metrics
 from bot.nlu.batching import BatchingNLU
-from bot.store.base import ConversationStore, Event
+from bot.store.base import Conversation, ConversationStore, Event, Mode
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +99,10 @@ class Assistant:
         dialogue: Dialogue,
         responder: Responder,
         metrics: Metrics,
+        hub: Hub | None = None,
     ) -> None:
         self.store = store
+        self.hub = hub or Hub()
         self.nlu = nlu
         self.dialogue = dialogue
         self.responder = responder
@@ -121,17 +125,41 @@ class Assistant:
                 conversation_id, "user", message.text, {"metadata": message.metadata} if message.metadata else None,
                 client_id=message.client_id,
             )  # fmt: skip
+            if new:
+                await self.hub.publish(Update(conversation, stored))
             yield Stored(stored, new)
             if not new:
                 answer = await self._answer_of(stored)
                 if answer is not None:  # already answered: replay, never answer twice
                     yield Replied(answer)
                     return
+            if conversation.mode == "closed":  # the shopper writes again: the bot takes it back up
+                conversation = await self.set_mode(conversation, "bot")
+            if conversation.mode == "waiting_agent" and conversation.state.get("leaving_message"):
+                yield Replied(await self._take_message(conversation, stored))
+                return
             if conversation.mode in ("agent", "waiting_agent"):
                 yield Held(conversation.mode)
                 return
-            async for event in self._turn(stored, conversation.state, message.channel):
+            async for event in self._turn(stored, conversation, message.channel):
                 yield event
+
+    async def set_mode(self, conversation: Conversation, mode: Mode, agent: str | None = None) -> Conversation:
+        """Change who answers the conversation, and tell every listener."""
+        await self.store.set_mode(conversation.id, mode, agent)
+        current = await self.store.get(conversation.id)
+        assert current is not None
+        await self.hub.publish(Update(current))
+        return current
+
+    async def _take_message(self, conversation: Conversation, stored: Event) -> Event:
+        """Nobody could take the conversation: the message is kept for the team and acknowledged."""
+        state = DialogueState.load(conversation.state)
+        text = leave_message.acknowledge(state, stored.text)
+        await self.store.save_state(conversation.id, state.dump())
+        reply, _ = await self.store.append(conversation.id, "bot", text, {"skill": "leave_message", "intent": "leave_message"})
+        await self.hub.publish(Update(conversation, reply))
+        return reply
 
     async def reply(self, message: Message) -> list[Event]:
         """The turn's stored reply events (empty when a person is handling the conversation)."""
@@ -146,11 +174,11 @@ class Assistant:
                 return event
         return None
 
-    async def _turn(self, stored: Event, saved_state: dict[str, Any], channel: str) -> AsyncIterator[TurnEvent]:
+    async def _turn(self, stored: Event, conversation: Conversation, channel: str) -> AsyncIterator[TurnEvent]:
         started = time.perf_counter()
         conversation_id = stored.conversation_id
         parse = await self.nlu.parse(stored.text)
-        state = DialogueState.load(saved_state)
+        state = DialogueState.load(conversation.state)
         history = await self._history(conversation_id, before=stored.id)
         verdict = guardrails.assess(stored.text, intent=parse.intent)
         # Off-topic messages still go through the dialogue: they count towards a handoff.
@@ -173,8 +201,9 @@ class Assistant:
         # State first: a reply is only reported once everything it implies is saved.
         await self.store.save_state(conversation_id, state.dump())
         reply, _ = await self.store.append(conversation_id, "bot", answer.text, payload)
+        await self.hub.publish(Update(conversation, reply))
         if plan.handoff:
-            await self.store.set_mode(conversation_id, "waiting_agent")
+            await self.set_mode(conversation, "waiting_agent")
             self.metrics.inc("shopbot_handoffs_total", reason=payload["intent"])
         self._count(channel, parse.intent, plan, answer, time.perf_counter() - started)
         yield Replied(reply)
@@ -202,7 +231,7 @@ class Assistant:
                     current = await self.store.get(conversation.id)
                     if current is None or current.mode != "bot" or await self._answer_of(event) is not None:
                         continue
-                    async for _ in self._turn(event, current.state, conversation.channel):
+                    async for _ in self._turn(event, current, conversation.channel):
                         pass
                     answered += 1
         return answered

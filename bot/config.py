@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = Field(
         default=None, description="Bearer token for transcripts and admin routes; unset = those routes are closed."
     )
+    agent_tokens: SecretStr | None = Field(
+        default=None,
+        description="Agent console sign-in, as name:token pairs (alice:s3cret,bob:t0ken); unset = one agent whose token is written to data/agent_tokens.",
+    )
+    agent_hours: str = Field(
+        default="always",
+        description="When agents work, server local time ('Mon-Fri 09:00-17:00'); outside them shoppers can leave a message.",
+    )
     max_message_chars: int = Field(default=2000, ge=1, le=100_000, description="Longest shopper message accepted.")
     max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body accepted.")
     rate_limit_per_minute: int = Field(default=60, ge=1, description="Messages one sender may send per minute.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.agents.presence import OfficeHours, Presence
 from bot.config import Settings
 from bot.generation.responder import GroundingStats, Responder
 from bot.nlu.dataset import TEST_FILE, TRAIN_FILE, data_hash, load_examples
@@ -151,6 +152,7 @@ class AssistantParts:
     nlu: NLU
     store: SQLiteConversationStore
     assistant: Assistant
+    presence: Presence
 
     async def close(self) -> None:
         """Close the conversation store, the generator and the catalog."""
@@ -189,12 +191,14 @@ async def open_assistant(settings: Settings, executor: Executor, metrics: Metric
     responder = open_responder(settings, search.store, stats=None)
     await responder.generator.warm_up()
     vocabulary = CatalogVocabulary.from_store(search.store)
+    presence = Presence(OfficeHours.parse(settings.agent_hours))
     dialogue = Dialogue(
         search, search.store, load_policy(settings), orders, encoder=encoder, store_name=settings.store_name,
         categories=_top_categories(vocabulary, search.store), run=run,
+        agents_available=presence.available, agent_hours=presence.hours.text,
     )  # fmt: skip
     assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics)
-    return AssistantParts(search, nlu, store, assistant)
+    return AssistantParts(search, nlu, store, assistant, presence)
 
 
 def _top_categories(vocabulary: CatalogVocabulary, store: CatalogStore) -> list[str]:

@@ -93,10 +93,23 @@ def sample_products() -> list[Product]:
 
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory):
-    """Settings whose data dir holds the real intent model, trained once per test session."""
+    """Settings whose data dir holds the real intent model, trained once per test session.
+
+    SHOPBOT_TEST_MODEL_CACHE=DIR (a developer's convenience; CI leaves it unset) keeps the
+    trained model in DIR and reuses it while the training data is unchanged, so repeated
+    runs skip the ~3.5 minutes of training.
+    """
+    import shutil
+
     from bot.config import Settings
-    from bot.services import train_intent_model
+    from bot.services import intent_model_dir, load_intent_model, train_intent_model
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("nlu") / "data")
-    train_intent_model(settings)
+    cache = os.environ.get("SHOPBOT_TEST_MODEL_CACHE")
+    if not cache:
+        train_intent_model(settings)
+        return settings
+    cached = Settings(data_dir=Path(cache))
+    load_intent_model(cached)  # trains only when missing or stale
+    shutil.copytree(intent_model_dir(cached), intent_model_dir(settings))
     return settings

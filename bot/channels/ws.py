@@ -5,7 +5,8 @@ Client frames (JSON):
   {"type": "message", "text": "...", "client_id": "<unique per message>"}
   {"type": "ping"}
 Server frames:
-  {"type": "history", "events": [event, ...]}       events after `after`, on hello
+  {"type": "history", "events": [event, ...],       events after `after`, on hello, and who
+   "mode": ..., "agent": ...}                        answers now (bot, waiting_agent, agent, closed)
   {"type": "ack", "client_id": ..., "event": event}  the message is stored (durable)
   {"type": "typing"}                                 a reply is being prepared
   {"type": "token", "text": ...}                     a checked piece of the reply
@@ -13,9 +14,11 @@ Server frames:
   {"type": "message", "event": event}                a stored message (bot, agent, or this
                                                      shopper's from another tab)
   {"type": "held", "mode": ...}                      no bot reply: a person has this conversation
+  {"type": "mode", "mode": ..., "agent": ...}        who answers changed (a person joined or left)
   {"type": "error", "error": "..."}                  a bad frame; the socket stays open
   {"type": "pong"}
-An event is {"id", "role", "text", "cards", "buttons", "created"}. A client that
+An event is {"id", "role", "text", "cards", "buttons", "created", "agent"}: role is user, bot,
+agent (with the agent's name) or system (a notice such as "Alice joined the chat"). A client that
 reconnects sends hello with the last id it has and re-sends unacknowledged messages with
 the same client_id: nothing is lost and nothing is stored twice.
 """
@@ -33,6 +36,7 @@ from aiohttp import WSMsgType, web
 from bot.assistant import Held, Message, Replied, Retracted, Stored, Token
 from bot.channels.keys import ASSISTANT, LIMITER, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, check_text
+from bot.hub import Hub, Update
 from bot.store.base import Event
 
 logger = logging.getLogger(__name__)
@@ -50,6 +54,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "cards": event.payload.get("cards", []),
         "buttons": event.payload.get("buttons", []),
         "created": event.created,
+        "agent": event.payload.get("agent"),
     }
 
 
@@ -58,11 +63,28 @@ class Sockets:
 
     def __init__(self) -> None:
         self._by_conversation: dict[str, set[web.WebSocketResponse]] = {}
+        # Client ids each socket sent: that socket gets an ack for them, not a copy.
+        self.sent: dict[web.WebSocketResponse, set[str]] = {}
+
+    async def deliver(self, update: Update) -> None:
+        """Forward a conversation update to its open sockets (the hub calls this)."""
+        conversation = update.conversation
+        if conversation.channel != CHANNEL:
+            return
+        if update.event is None:
+            await self.send(conversation.id, {"type": "mode", "mode": conversation.mode, "agent": conversation.agent})
+            return
+        frame = {"type": "message", "event": event_json(update.event)}
+        for ws in list(self._by_conversation.get(conversation.id, ())):
+            if update.event.role == "user" and update.event.client_id in self.sent.get(ws, ()):
+                continue
+            await self._send_one(conversation.id, ws, frame)
 
     def add(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
         self._by_conversation.setdefault(conversation_id, set()).add(ws)
 
     def remove(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
+        self.sent.pop(ws, None)
         sockets = self._by_conversation.get(conversation_id)
         if sockets is not None:
             sockets.discard(ws)
@@ -72,11 +94,16 @@ class Sockets:
     async def send(self, conversation_id: str, frame: dict[str, Any], skip: web.WebSocketResponse | None = None) -> None:
         """Send a frame to every open socket of a conversation."""
         for ws in list(self._by_conversation.get(conversation_id, ())):
-            if ws is not skip and not ws.closed:
-                try:
-                    await ws.send_json(frame)
-                except ConnectionError:
-                    self.remove(conversation_id, ws)
+            if ws is not skip:
+                await self._send_one(conversation_id, ws, frame)
+
+    async def _send_one(self, conversation_id: str, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        if ws.closed:
+            return
+        try:
+            await ws.send_json(frame)
+        except ConnectionError:
+            self.remove(conversation_id, ws)
 
 
 SOCKETS = web.AppKey("sockets", Sockets)
@@ -131,8 +158,11 @@ async def _hello(request: web.Request, ws: web.WebSocketResponse, data: dict[str
     if old is not None:
         request.app[SOCKETS].remove(f"{CHANNEL}:{old}", ws)
     request.app[SOCKETS].add(conversation_id, ws)
-    events = await request.app[STORE].events(conversation_id, after_id=after)
-    await ws.send_json({"type": "history", "events": [event_json(e) for e in events]})
+    store = request.app[STORE]
+    events = await store.events(conversation_id, after_id=after)
+    conversation = await store.get(conversation_id)
+    mode, agent = (conversation.mode, conversation.agent) if conversation else ("bot", None)
+    await ws.send_json({"type": "history", "events": [event_json(e) for e in events], "mode": mode, "agent": agent})
     return session
 
 
@@ -147,21 +177,25 @@ async def _message(request: web.Request, ws: web.WebSocketResponse, session: str
     except MessageRejected as exc:
         await ws.send_json({"type": "error", "error": str(exc), "client_id": client_id})
         return
-    conversation_id = f"{CHANNEL}:{session}"
     sockets = request.app[SOCKETS]
     message = Message(sender=session, text=text, channel=CHANNEL, client_id=client_id)
+    resent = False
+    if client_id is not None:
+        sockets.sent.setdefault(ws, set()).add(client_id)
     async for event in request.app[ASSISTANT].handle(message):
         if isinstance(event, Stored):
+            resent = not event.new
             await ws.send_json({"type": "ack", "client_id": client_id, "event": event_json(event.event)})
             if event.new:
-                await sockets.send(conversation_id, {"type": "message", "event": event_json(event.event)}, skip=ws)
                 await ws.send_json({"type": "typing"})
         elif isinstance(event, Token):
             await ws.send_json({"type": "token", "text": event.text})
         elif isinstance(event, Retracted):
             await ws.send_json({"type": "retract"})
-        elif isinstance(event, Replied):
-            await sockets.send(conversation_id, {"type": "message", "event": event_json(event.event)})
+        elif isinstance(event, Replied) and resent:
+            # A re-sent message's reply is replayed to the sender only: other tabs already have it.
+            # (New replies reach every tab through the hub.)
+            await ws.send_json({"type": "message", "event": event_json(event.event)})
         elif isinstance(event, Held):
             await ws.send_json({"type": "held", "mode": event.mode})
         await asyncio.sleep(0)
@@ -171,3 +205,8 @@ def add_routes(app: web.Application) -> None:
     """Mount the WebSocket channel."""
     app[SOCKETS] = Sockets()
     app.router.add_get("/ws", websocket)
+
+
+def listen(app: web.Application, hub: Hub) -> None:
+    """Deliver conversation updates (bot replies, agents' messages, notices) to open widgets."""
+    hub.subscribe(app[SOCKETS].deliver)

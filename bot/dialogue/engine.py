@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from bot.dialogue.leave_message import offline_note
 from bot.dialogue.resolve import reference_of, resolve
 from bot.dialogue.state import PAGE, CartLine, DialogueState
 from bot.generation.facts import AnswerContext, Constraints, ProductFacts, Turn, money
@@ -78,6 +79,8 @@ class Dialogue:
         categories: list[str] | None = None,
         run: Runner[Any] | None = None,
         fallbacks_before_handoff: int = 3,
+        agents_available: Callable[[], bool] = lambda: True,
+        agent_hours: str = "any time",
     ) -> None:
         self.search = search
         self.catalog = catalog
@@ -88,6 +91,8 @@ class Dialogue:
         self.categories = categories or []
         self.run: Runner[Any] = run or _inline
         self.fallbacks_before_handoff = fallbacks_before_handoff
+        self.agents_available = agents_available
+        self.agent_hours = agent_hours
 
     # -- routing -------------------------------------------------------------------------
 
@@ -226,7 +231,8 @@ class Dialogue:
         page = await self._products(state.shown())
         facts = tuple(ProductFacts.from_product(p) for p in page)
         context = AnswerContext(
-            "search", text, products=facts, constraints=self._constraints(state), total_results=len(state.results)
+            "search", text, products=facts, constraints=self._constraints(state),
+            total_results=len(state.results), first_result=state.offset + 1,
         )
         buttons = []
         if len(state.results) > state.offset + PAGE:
@@ -350,8 +356,7 @@ class Dialogue:
             CartLine(product_id=product.id, title=product.title, price=product.price, currency=product.currency,
                      quantity=max(1, min(quantity, 20)), size=size, color=color)
         )  # fmt: skip
-        variant = " ".join(x for x in (color, f"size {size}" if size else None) if x)
-        added = f"Added the {product.title}{f' ({variant})' if variant else ''} to your cart."
+        added = f"Added the {product.title}{_variant(state.cart[-1])} to your cart."
         return Plan(
             AnswerContext("cart", parse.text, products=(facts,), store_facts=(added, self._cart_total(state))),
             cards=(facts,),
@@ -375,10 +380,7 @@ class Dialogue:
         return f"Your cart has {count} item{'s' if count != 1 else ''}, {money(total, state.cart[0].currency)} in total."
 
     async def _checkout(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
-        lines = [
-            f"{line.quantity} x {line.title}{f' (size {line.size})' if line.size else ''}: {money(line.price, line.currency)}."
-            for line in state.cart
-        ]
+        lines = [f"{line.quantity} x {line.title}{_variant(line)}: {money(line.price, line.currency)}." for line in state.cart]
         facts = [*lines, self._cart_total(state)]
         if state.cart and intent == "place_order" and not _CART_VIEW_RE.search(parse.text):
             facts.append("You can pay and choose delivery at checkout on our website.")
@@ -413,7 +415,13 @@ class Dialogue:
 
     async def _handoff(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
         state.offered_handoff = False
-        note = "I'm connecting you with a person from our team. They will see this conversation, so you won't need to repeat yourself."
+        if not self.agents_available():
+            # Still queued for the team, who read it later; meanwhile the bot takes the message.
+            state.leaving_message = True
+            note = offline_note(self.agent_hours)
+        else:
+            state.leaving_message = False
+            note = "I'm connecting you with a person from our team. They will see this conversation, so you won't need to repeat yourself."
         return Plan(AnswerContext("handoff", parse.text, store_facts=(note,)), handoff=True)
 
     async def _complaint(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
@@ -472,3 +480,8 @@ def _order_facts(order: Any, *, cancelled: bool) -> tuple[str, ...]:
     facts.append(f"It contains {items}, {money(order.total, order.currency)} in total.")
     return tuple(facts)
 
+
+def _variant(line: CartLine) -> str:
+    """' (black, size M)': the colour and size the shopper chose, when there are any."""
+    variant = ", ".join(x for x in (line.color, f"size {line.size}" if line.size else None) if x)
+    return f" ({variant})" if variant else ""

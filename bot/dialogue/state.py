@@ -50,6 +50,7 @@ class DialogueState(BaseModel):
     # A question the bot asked and the answer it waits for.
     pending_add: str | None = None
     offered_handoff: bool = False
+    leaving_message: bool = False  # nobody was available: the shopper's next messages are for the team
     order_number: str | None = None
     last_intent: str | None = None
 

@@ -192,6 +192,7 @@ class AnswerContext:
     store_facts: tuple[str, ...] = ()
     history: tuple[Turn, ...] = ()
     total_results: int | None = None
+    first_result: int = 1  # rank of the first listed product: 6 on the second page of five
     store_name: str = "our store"
 
     def __post_init__(self) -> None:

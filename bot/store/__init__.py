@@ -5,12 +5,14 @@ from bot.store.base import (
     ROLES,
     Conversation,
     ConversationNotFoundError,
+    ConversationOwnedError,
     ConversationStore,
     Event,
     Mode,
     Role,
     StoreClosedError,
     StoreError,
+    Summary,
 )
 from bot.store.migrations import MIGRATIONS, applied, migrate
 from bot.store.orders import (
@@ -36,6 +38,7 @@ __all__ = [
     "ROLES",
     "Conversation",
     "ConversationNotFoundError",
+    "ConversationOwnedError",
     "ConversationStore",
     "Event",
     "Mode",
@@ -50,6 +53,7 @@ __all__ = [
     "SQLiteOrderSource",
     "StoreClosedError",
     "StoreError",
+    "Summary",
     "applied",
     "default_path",
     "demo_orders",

@@ -55,6 +55,26 @@ class Conversation:
     agent: str | None
     created: float
     updated: float
+    waiting_since: float | None = None  # set while the shopper waits for a person
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A conversation as the agent console lists it."""
+
+    conversation: Conversation
+    last_role: Role | None
+    last_text: str
+    unread: int  # shopper messages the agents have not read yet
+
+
+class ConversationOwnedError(StoreError):
+    """Another agent is handling the conversation."""
+
+    def __init__(self, conversation_id: str, agent: str) -> None:
+        super().__init__(f"{agent} is already handling this conversation")
+        self.conversation_id = conversation_id
+        self.agent = agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +157,22 @@ class ConversationStore(ABC):
     @abstractmethod
     async def conversations(self, mode: Mode | None = None, limit: int = 100) -> list[Conversation]:
         """Conversations, most recently updated first, optionally only those in `mode`."""
+
+    @abstractmethod
+    async def claim(self, conversation_id: str, agent: str) -> Conversation:
+        """Atomically give the conversation to `agent` (mode "agent").
+
+        Raises ConversationOwnedError when another agent holds it, so two agents clicking
+        "take over" at once never both get it; taking one's own conversation again is fine.
+        """
+
+    @abstractmethod
+    async def summaries(self, limit: int = 200) -> list[Summary]:
+        """Conversations with their last message and unread count, most recently updated first."""
+
+    @abstractmethod
+    async def mark_read(self, conversation_id: str, event_id: int) -> None:
+        """Agents have read the conversation up to `event_id`."""
 
     @abstractmethod
     async def erase_sender(self, sender: str) -> int:

@@ -68,6 +68,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX orders_email ON orders (email);
         """,
     ),
+    (
+        "0003_agent_desk",
+        """
+        -- When the shopper started waiting for a person (NULL unless mode is waiting_agent),
+        -- and the last event the agents have read (for unread counts in the console).
+        ALTER TABLE conversations ADD COLUMN waiting_since REAL;
+        ALTER TABLE conversations ADD COLUMN agent_read_id INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 _NAME = re.compile(r"^[0-9]{4}_[a-z0-9_]+$")

@@ -24,12 +24,14 @@ from bot.store.base import (
     ANSWER_ROLES,
     Conversation,
     ConversationNotFoundError,
+    ConversationOwnedError,
     ConversationStore,
     Event,
     Mode,
     Role,
     StoreClosedError,
     StoreError,
+    Summary,
     check_mode,
     check_role,
 )
@@ -42,7 +44,7 @@ T = TypeVar("T")
 
 DB_FILENAME = "shopbot.db"
 
-_CONVERSATION_COLUMNS = "id, sender, channel, mode, state, agent, created, updated"
+_CONVERSATION_COLUMNS = "id, sender, channel, mode, state, agent, created, updated, waiting_since"
 _EVENT_COLUMNS = "id, conversation_id, role, text, payload, created, client_id"
 
 
@@ -65,6 +67,7 @@ def _conversation(row: tuple[Any, ...]) -> Conversation:
         agent=row[5],
         created=row[6],
         updated=row[7],
+        waiting_since=row[8],
     )
 
 
@@ -193,12 +196,57 @@ class SQLiteConversationStore(ConversationStore):
         check_mode(mode)
 
         def work(db: sqlite3.Connection) -> None:
+            now = self._now()
+            # The wait starts when the shopper is queued and keeps its start while queued.
             cursor = db.execute(
-                "UPDATE conversations SET mode = ?, agent = ?, updated = ? WHERE id = ?",
-                (mode, agent, self._now(), conversation_id),
+                "UPDATE conversations SET mode = ?, agent = ?, updated = ?,"
+                " waiting_since = CASE WHEN ? = 'waiting_agent' THEN COALESCE(waiting_since, ?) END"
+                " WHERE id = ?",
+                (mode, agent, now, mode, now, conversation_id),
             )
             if cursor.rowcount == 0:
                 raise ConversationNotFoundError(conversation_id)
+
+        await self.run(work)
+
+    async def claim(self, conversation_id: str, agent: str) -> Conversation:
+        def work(db: sqlite3.Connection) -> Conversation:
+            cursor = db.execute(
+                "UPDATE conversations SET mode = 'agent', agent = ?, updated = ?, waiting_since = NULL"
+                " WHERE id = ? AND (agent IS NULL OR agent = ? OR mode != 'agent')",
+                (agent, self._now(), conversation_id, agent),
+            )
+            conversation = self._get(db, conversation_id)
+            if conversation is None:
+                raise ConversationNotFoundError(conversation_id)
+            if cursor.rowcount == 0:
+                raise ConversationOwnedError(conversation_id, conversation.agent or "another agent")
+            return conversation
+
+        return await self.run(work)
+
+    async def summaries(self, limit: int = 200) -> list[Summary]:
+        def work(db: sqlite3.Connection) -> list[Summary]:
+            rows = db.execute(
+                f"SELECT {', '.join('c.' + c for c in _CONVERSATION_COLUMNS.split(', '))},"
+                " (SELECT role || char(31) || text FROM events WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1),"
+                " (SELECT COUNT(*) FROM events WHERE conversation_id = c.id AND role = 'user' AND id > c.agent_read_id)"
+                " FROM conversations c ORDER BY c.updated DESC, c.id LIMIT ?",
+                (limit,),
+            )
+            out = []
+            for row in rows:
+                role, _, text = (row[9] or "").partition("\x1f")
+                out.append(Summary(_conversation(row[:9]), role or None, text, int(row[10])))  # type: ignore[arg-type]
+            return out
+
+        return await self.run(work)
+
+    async def mark_read(self, conversation_id: str, event_id: int) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "UPDATE conversations SET agent_read_id = MAX(agent_read_id, ?) WHERE id = ?", (event_id, conversation_id)
+            )
 
         await self.run(work)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.harness import ShopbotServer, server_env
+from tests.integration.harness import AgentAtConsole, ShopbotServer, server_env
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,14 @@ def launch_server(
         server.stop()
 
 
+SHARED_AGENT_TOKEN = "shared-desk-token-3390"
+
+
 @pytest.fixture(scope="session")
-def server(launch_server: Callable[..., ShopbotServer]) -> ShopbotServer:
-    """The shared server: default limits, template answers, demo orders."""
-    return launch_server("shared")
+def server(launch_server: Callable[..., ShopbotServer]) -> Iterator[ShopbotServer]:
+    """The shared server: default limits, template answers, demo orders, and an agent with the
+    console open, so a handoff connects the shopper to a person (the "nobody is available"
+    path has servers of its own)."""
+    shared = launch_server("shared", agent_tokens=f"desk:{SHARED_AGENT_TOKEN}")
+    with AgentAtConsole(shared, SHARED_AGENT_TOKEN):
+        yield shared

@@ -7,6 +7,7 @@ one shopper talking over the REST webhook; `Reply` is what that shopper sees.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import os
@@ -15,6 +16,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 TOKEN = "itest-token-8f2c41"
@@ -278,3 +281,45 @@ _counter = itertools.count(1)
 def unique_sender(prefix: str) -> str:
     """A sender id no other test (or earlier run on the same server) uses."""
     return f"{prefix}-{os.getpid()}-{next(_counter)}"
+
+
+class AgentAtConsole:
+    """An agent with the console open: its live socket (/agent/ws) held open in a thread.
+
+    While it is open the server counts a person as available, so a handoff connects the
+    shopper instead of offering to leave a message. Reconnects after a server restart.
+    """
+
+    def __init__(self, server: ShopbotServer, token: str) -> None:
+        self.server = server
+        self.token = token
+        self.connected = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._hold()), daemon=True)
+
+    def __enter__(self) -> AgentAtConsole:
+        self._thread.start()
+        assert self.connected.wait(30), "the agent console socket did not open"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    async def _hold(self) -> None:
+        url = self.server.url.replace("http", "ws", 1) + "/agent/ws"
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with aiohttp.ClientSession() as session:
+            while not self._stop.is_set():
+                try:
+                    async with session.ws_connect(url, headers=headers, heartbeat=10) as ws:
+                        self.connected.set()
+                        while not self._stop.is_set() and not ws.closed:
+                            try:
+                                await ws.receive(timeout=0.2)  # keeps answering the server's pings
+                            except asyncio.TimeoutError:
+                                pass
+                except (aiohttp.ClientError, OSError):
+                    pass
+                self.connected.clear()
+                await asyncio.sleep(0.2)

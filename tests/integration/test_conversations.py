@@ -84,6 +84,7 @@ def test_search_refine_ask_compare_cart_order_and_handoff(chat: Chat, server: Sh
 
     cart = chat.say("what's in my cart?")
     assert black.cards[1]["title"] in cart.text and "1 item" in cart.text
+    assert f"(black, size {size})" in cart.text  # the cart keeps the variant the shopper chose
     assert f"${price:g} in total" in cart.text or f"${price:.2f} in total" in cart.text
 
     order = server.take_order("shipped")
@@ -171,6 +172,9 @@ def test_show_more_pages_through_new_products(chat: Chat) -> None:
         reply = chat.say("show more")
         pages += 1
         assert reply.cards and not set(reply.card_ids) & set(seen), "a page repeated a product already shown"
+        first_rank, last_rank = len(seen) + 1, len(seen) + len(reply.card_ids)
+        where = f"{first_rank} to {last_rank} of {total}" if last_rank > first_rank else f"{first_rank} of {total}"
+        assert where in reply.text, (where, reply.text)  # the shopper knows which part of the list this is
         seen += reply.card_ids
         assert pages <= 10
     assert len(seen) == total  # every match shown exactly once, then no "Show more"

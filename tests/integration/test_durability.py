@@ -67,7 +67,7 @@ def test_a_conversation_continues_after_the_server_is_killed(crashy: ShopbotServ
     server.restart(kill=True)
 
     cart = chat.say("what's in my cart?")  # the cart survived
-    assert boots.cards[0]["title"] in cart.text and f"(size {size})" in cart.text and "1 item" in cart.text
+    assert boots.cards[0]["title"] in cart.text and f"size {size})" in cart.text and "1 item" in cart.text
 
     events = assert_every_message_answered_once(server, chat.conversation_id)
     assert [e["text"] for e in events if e["role"] == "user"] == chat.sent
@@ -81,7 +81,7 @@ async def test_a_stored_but_unanswered_message_is_answered_on_restart(crashy: Sh
     mugs = chat.say("show me travel mugs")
     assert mugs.cards
     handed = server.chat(unique_sender("handed"))
-    assert "person" in handed.say("talk to a person").text
+    assert "our team" in handed.say("talk to a person").text  # queued for the team
     fresh = unique_sender("fresh")
 
     server.kill()

@@ -118,7 +118,7 @@ def test_a_body_over_the_byte_limit_gets_413(limited: ShopbotServer, shopper: tu
     [
         ("GET", "/webhooks/rest/nope", 404, "/webhooks/rest/nope"),
         ("POST", "/webhook", 404, "/webhook"),
-        ("GET", "/", 404, "there is no /"),
+        ("GET", "/nothing-here", 404, "there is no /nothing-here"),
         ("GET", WEBHOOK, 405, "GET is not allowed"),
         ("PUT", WEBHOOK, 405, "PUT is not allowed"),
         ("DELETE", "/ready", 405, "DELETE is not allowed"),
@@ -130,7 +130,11 @@ def test_unknown_routes_and_wrong_methods_get_json_errors(
 ) -> None:
     sender, before = shopper
     body = json.dumps({"sender": sender, "message": "hi"}) if method in ("POST", "PUT") else None
-    assert_json_error(limited.request(method, path, body), status, fragment)
+    resp = limited.request(method, path, body)
+    assert_json_error(resp, status, fragment)
+    if status == 405:  # the client is told what does work
+        assert resp.headers.get("Allow"), resp.headers
+        assert method not in resp.headers["Allow"].split(",")
     assert_nothing_lost(limited, sender, before)
 
 

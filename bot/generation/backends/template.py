@@ -57,13 +57,15 @@ def _search(c: AnswerContext) -> list[str]:
     shown = min(len(c.products), MAX_LISTED)
     total = c.total_results if c.total_results is not None else len(c.products)
     what = f" for {asked}" if asked else ""
-    lead = (
-        f"Here are the top {shown} of {total} matches{what}:\n"
-        if total > shown
-        else f"Here {'is what' if shown == 1 else f'are the {shown} products'} I found{what}:\n"
-    )
+    first, last = c.first_result, c.first_result + shown - 1
+    if first > 1:  # a later page: say which part of the list this is
+        lead = f"Here are matches {first} to {last} of {total}{what}:\n" if last > first else f"Here is match {first} of {total}{what}:\n"
+    elif total > shown:
+        lead = f"Here are the top {shown} of {total} matches{what}:\n"
+    else:
+        lead = f"Here {'is what' if shown == 1 else f'are the {shown} products'} I found{what}:\n"
     out = [lead, *_numbered(c.products, product_summary)]
-    if total > shown:
+    if total > last:
         out.append("Say \"show more\" for more, or tell me a size, colour or budget to narrow it down.")
     return out
 

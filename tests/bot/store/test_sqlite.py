@@ -16,6 +16,7 @@ import pytest
 from bot.store import (
     MIGRATIONS,
     ConversationNotFoundError,
+    ConversationOwnedError,
     SQLiteConversationStore,
     StoreClosedError,
     StoreError,
@@ -283,9 +284,10 @@ async def test_migrations_run_once_in_order_and_are_recorded(db_path: Path) -> N
     raw = sqlite3.connect(db_path, isolation_level=None)
     try:
         first = raw.execute("SELECT name, applied_at FROM schema_migrations ORDER BY rowid").fetchall()
-        assert [name for name, _ in first] == ["0001_conversations", "0002_orders"]
-        assert [name for name, _ in MIGRATIONS] == ["0001_conversations", "0002_orders"]
-        assert first[0][1] <= first[1][1]
+        names = ["0001_conversations", "0002_orders", "0003_agent_desk"]
+        assert [name for name, _ in first] == names
+        assert [name for name, _ in MIGRATIONS] == names
+        assert first[0][1] <= first[1][1] <= first[2][1]
         assert migrate(raw) == []  # nothing left to do
     finally:
         raw.close()
@@ -342,3 +344,65 @@ def test_an_unopenable_path_says_which_file(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot open the conversation database"):
         SQLiteConversationStore(blocker / "shopbot.db")
+
+
+async def test_a_database_from_before_the_agent_desk_is_upgraded_in_place(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path, isolation_level=None)
+    migrate(raw, MIGRATIONS[:2])  # as an older Shopbot left it, with a conversation in it
+    raw.execute("INSERT INTO conversations (id, sender, channel, created, updated) VALUES ('rest:old', 'old', 'rest', 1, 1)")
+    raw.close()
+    async with SQLiteConversationStore(db_path) as store:
+        old = await store.get("rest:old")
+        assert old is not None and old.mode == "bot" and old.waiting_since is None
+        await store.append("rest:old", "user", "still here")
+        [summary] = await store.summaries()
+        assert summary.unread == 1 and summary.last_text == "still here"
+
+
+async def test_only_one_agent_can_claim_a_conversation(store: SQLiteConversationStore) -> None:
+    await store.open_conversation("c", "s", "widget")
+    await store.set_mode("c", "waiting_agent")
+    results = await asyncio.gather(store.claim("c", "alice"), store.claim("c", "bob"), return_exceptions=True)
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    losers = [r for r in results if isinstance(r, ConversationOwnedError)]
+    assert len(winners) == 1 and len(losers) == 1
+    owner = winners[0].agent
+    assert "already handling" in str(losers[0]) and owner in str(losers[0])
+    again = await store.claim("c", owner)  # taking one's own conversation again is fine
+    assert again.mode == "agent" and again.agent == owner
+    await store.set_mode("c", "bot")  # handed back: anyone may take it next time
+    assert (await store.claim("c", "carol")).agent == "carol"
+    with pytest.raises(ConversationNotFoundError):
+        await store.claim("nope", "alice")
+
+
+async def test_waiting_since_marks_the_start_of_the_wait(store: SQLiteConversationStore) -> None:
+    await store.open_conversation("c", "s", "widget")
+    assert (await store.get("c")).waiting_since is None  # type: ignore[union-attr]
+    await store.set_mode("c", "waiting_agent")
+    started = (await store.get("c")).waiting_since  # type: ignore[union-attr]
+    assert started is not None
+    await store.append("c", "user", "hello?")
+    await store.set_mode("c", "waiting_agent")  # still queued: the wait keeps its start
+    assert (await store.get("c")).waiting_since == started  # type: ignore[union-attr]
+    await store.claim("c", "alice")
+    assert (await store.get("c")).waiting_since is None  # type: ignore[union-attr]
+
+
+async def test_summaries_count_unread_shopper_messages(store: SQLiteConversationStore) -> None:
+    for cid in ("a", "b"):
+        await store.open_conversation(cid, cid, "widget")
+    first, _ = await store.append("a", "user", "one")
+    await store.append("a", "bot", "reply")
+    await store.append("a", "user", "two")
+    await store.append("b", "user", "other")
+    by_id = {s.conversation.id: s for s in await store.summaries()}
+    assert by_id["a"].unread == 2 and (by_id["a"].last_role, by_id["a"].last_text) == ("user", "two")
+    assert by_id["b"].unread == 1
+    assert [s.conversation.id for s in await store.summaries()] == ["b", "a"]  # most recent first
+    await store.mark_read("a", first.id)
+    assert {s.conversation.id: s.unread for s in await store.summaries()} == {"a": 1, "b": 1}
+    await store.mark_read("a", 10**9)
+    await store.mark_read("a", first.id)  # reading never goes backwards
+    assert {s.conversation.id: s.unread for s in await store.summaries()}["a"] == 0

@@ -1,0 +1,1 @@
+"""The pages people open in a browser: the demo store with the chat widget, and the agent console."""
