@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from tests.integration.harness import Response, ShopbotServer, unique_sender
-from tests.integration.widget_socket import Widget, new_session
+from tests.integration.widget_socket import new_session, widget_sockets
 
 pytestmark = pytest.mark.slow
 
@@ -144,18 +144,9 @@ def test_one_agent_at_a_time_and_only_the_owner_replies(desk_server: ShopbotServ
 
 
 @pytest.fixture
-async def widget_for(desk_server: ShopbotServer) -> AsyncIterator[Callable[[], Any]]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
-        sockets: list[aiohttp.ClientWebSocketResponse] = []
-
-        async def open_socket() -> Widget:
-            ws = await http.ws_connect(f"{desk_server.url}/ws")
-            sockets.append(ws)
-            return Widget(ws)
-
-        yield open_socket
-        for ws in sockets:
-            await ws.close()
+async def widget_for(desk_server: ShopbotServer) -> AsyncIterator[Any]:
+    async with widget_sockets(desk_server.url) as connect:
+        yield connect
 
 
 async def test_an_agent_takes_over_a_widget_chat_live_and_hands_it_back(desk_server: ShopbotServer, widget_for: Any) -> None:

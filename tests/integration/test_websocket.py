@@ -9,28 +9,19 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 
 from tests.integration.harness import ShopbotServer, unique_sender
-from tests.integration.widget_socket import Widget, new_session
+from tests.integration.widget_socket import new_session, widget_sockets
 
 pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 async def connect(server: ShopbotServer) -> AsyncIterator[Any]:
     """`await connect()`: a new widget socket to the shared server (all closed after the test)."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
-        sockets: list[aiohttp.ClientWebSocketResponse] = []
-
-        async def open_socket() -> Widget:
-            ws = await http.ws_connect(f"{server.url}/ws")
-            sockets.append(ws)
-            return Widget(ws)
-
-        yield open_socket
-        for ws in sockets:
-            await ws.close()
+    async with widget_sockets(server.url) as connect:
+        yield connect
 
 
 async def test_a_message_is_acknowledged_streamed_and_stored(connect: Any, server: ShopbotServer) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -76,3 +78,22 @@ class Widget:
         assert set(kinds[1:-1]) <= {"token", "retract"}, kinds
         assert reply["role"] == "bot" and reply["id"] > ack["event"]["id"]
         return {"ack": ack["event"], "reply": reply, "tokens": tokens, "kinds": kinds}
+
+
+@asynccontextmanager
+async def widget_sockets(base_url: str) -> AsyncIterator[Callable[[], Awaitable[Widget]]]:
+    """`async with widget_sockets(url) as connect`: `await connect()` opens a widget socket to
+    that server; every one is closed on leaving."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
+        sockets: list[aiohttp.ClientWebSocketResponse] = []
+
+        async def open_socket() -> Widget:
+            ws = await http.ws_connect(f"{base_url}/ws")
+            sockets.append(ws)
+            return Widget(ws)
+
+        try:
+            yield open_socket
+        finally:
+            for ws in sockets:
+                await ws.close()
