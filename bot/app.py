@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot.agents.auth import AgentTokens
 from bot.agents.desk import AgentDesk, NotHandlingError
-from bot.channels import agent, rest, ws
+from bot.channels import agent, messenger, platform, rest, slack, telegram, whatsapp, ws
 from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, RateLimiter
 from bot.config import Settings, describe_validation_error
@@ -30,6 +30,9 @@ from retrieval.search import MODES, SORTS
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Messaging platforms; each is mounted only when its credentials are configured.
+PLATFORMS = (telegram.PLATFORM, slack.PLATFORM, whatsapp.PLATFORM, messenger.PLATFORM)
 
 
 def json_error(status: int, message: str) -> web.Response:
@@ -88,6 +91,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[agent.DESK] = desk = AgentDesk(parts.assistant, parts.presence)
     agent.listen(app, desk)
     ws.listen(app, parts.assistant.hub)
+    platform.listen(app, parts.assistant.hub)  # before resume_pending: its replies go out too
     resumed = await parts.assistant.resume_pending()
     if resumed:
         logger.info("answered %d message(s) left unanswered by the last run", resumed)
@@ -197,11 +201,16 @@ async def transcript(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings) -> web.Application:
     """The Shopbot web application for these settings."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(
+        middlewares=[error_middleware], client_max_size=settings.max_body_bytes,
+        handler_args={"access_log_class": platform.RedactingAccessLogger},  # no webhook secret in the access log
+    )  # fmt: skip
     app[SETTINGS] = settings
     app[METRICS] = shopbot_metrics()
     app[LIMITER] = RateLimiter(settings.rate_limit_per_minute)
     app[agent.TOKENS] = AgentTokens.from_settings(settings)
+    # Before _resources: the platforms' HTTP session must outlive the turns that send through it.
+    platform.mount(app, PLATFORMS)
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/conversations/{id}", transcript)

@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -84,6 +84,53 @@ class Settings(BaseSettings):
     generator_timeout: float = Field(
         default=20.0, gt=0, le=600, description="Seconds an answer may take before the template answer is used."
     )
+    # -- messaging platforms (bot/channels/telegram.py, slack.py, whatsapp.py, messenger.py) --
+    # A platform is mounted only when all of its credentials are set.
+    public_base_url: str | None = Field(
+        default=None,
+        description="The URL platforms call this server at (https://shop.example.com), for Twilio signatures behind a proxy; unset = each request's own URL.",
+    )
+    platform_timeout: float = Field(default=10.0, gt=0, le=120, description="Seconds one call to a messaging platform's API may take.")
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Telegram bot token from @BotFather; unset = no Telegram channel. Never logged."
+    )
+    telegram_secret_token: SecretStr | None = Field(
+        default=None, description="The secret_token given to Telegram's setWebhook, checked on every update (X-Telegram-Bot-Api-Secret-Token)."
+    )
+    telegram_api_url: str = Field(default="https://api.telegram.org", description="Telegram Bot API base URL.")
+    slack_bot_token: SecretStr | None = Field(
+        default=None, description="Slack bot token (xoxb-...) for chat.postMessage; unset = no Slack channel. Never logged."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Slack app signing secret; every Events API and interactivity request is checked with it."
+    )
+    slack_api_url: str = Field(default="https://slack.com/api", description="Slack Web API base URL.")
+    twilio_account_sid: str | None = Field(default=None, description="Twilio account SID (AC...); unset = no WhatsApp channel.")
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Twilio auth token: checks X-Twilio-Signature and authenticates the REST API. Never logged."
+    )
+    twilio_whatsapp_number: str | None = Field(
+        default=None, description="The WhatsApp sender replies come from (whatsapp:+14155238886)."
+    )
+    twilio_api_url: str = Field(default="https://api.twilio.com", description="Twilio REST API base URL.")
+    messenger_page_token: SecretStr | None = Field(
+        default=None, description="Facebook page access token for the Send API; unset = no Messenger channel. Never logged."
+    )
+    messenger_app_secret: SecretStr | None = Field(
+        default=None, description="Facebook app secret; every webhook's X-Hub-Signature-256 is checked with it."
+    )
+    messenger_verify_token: SecretStr | None = Field(
+        default=None, description="A string of your choosing that Facebook sends back (hub.verify_token) when the webhook is subscribed."
+    )
+    messenger_api_url: str = Field(default="https://graph.facebook.com/v19.0", description="Facebook Graph API base URL.")
+
+    @field_validator("public_base_url", "telegram_api_url", "slack_api_url", "twilio_api_url", "messenger_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        # Stored without a trailing slash: every caller appends "/path".
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
+        return value.rstrip("/") if value is not None else None
 
     @classmethod
     def settings_customise_sources(
