@@ -41,9 +41,10 @@ test: setup browser
 test-fast: setup browser
 	$(PY) -m pytest -m "not slow"
 
-bench: setup
+bench: data
 	$(SHOPBOT) bench
 	$(SHOPBOT) bench --suite turns
+	$(SHOPBOT) bench --suite actions
 
 WANDS := ../shared/data/wands_eval
 

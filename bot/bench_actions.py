@@ -1,6 +1,7 @@
 """Latency of one Rasa action call through the real action server, against a bare in-process search.
 
-    python -m bot.bench_actions [--calls 50]      # on the configured data dir (after `shopbot setup`)
+    shopbot bench --suite actions                 # on the configured data dir (after `shopbot setup`)
+    python -m bot.bench_actions [--calls 50]      # the same
 
 Starts `python -m rasa_sdk --actions actions` on the data dir, makes one call to open the
 resources (timed separately: it is the once-per-process start-up), then times `--calls`
@@ -21,8 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 QUERIES = (
     "waterproof hiking boots under $120", "red dress under $60 in size M", "insulated travel mug",
@@ -76,13 +81,13 @@ def _ms(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else values[0] * 1000
 
 
-def run(calls: int = 50) -> dict[str, Any]:
+def run(settings: Settings, calls: int = 50) -> dict[str, Any]:
     """Time `calls` action calls and as many bare searches; returns the figures."""
-    from bot.config import load_settings
     from bot.services import open_search
 
-    settings = load_settings()
-    env = {**os.environ, "SHOPBOT_DATA_DIR": str(settings.data_dir.resolve()), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    # Template answers, as in the turn bench: the figure is the action server's own cost.
+    env = {**os.environ, "SHOPBOT_DATA_DIR": str(settings.data_dir.resolve()), "SHOPBOT_GENERATOR": "template",
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
     port = _free_port()
     log = (settings.data_dir / "bench_actions.log").open("w")
     proc = subprocess.Popen(
@@ -120,15 +125,21 @@ def run(calls: int = 50) -> dict[str, Any]:
     return figures
 
 
+def report(figures: dict[str, Any], say: Callable[[str], None]) -> None:
+    """Print the figures."""
+    say(f"first call (opens catalog, index, models): {figures['first_call_s']} s")
+    say(f"action_search_products over HTTP, {figures['calls']} calls: p50 {figures['action_p50_ms']} ms, p95 {figures['action_p95_ms']} ms")
+    say(f"bare ProductSearch.search, same queries:   p50 {figures['search_p50_ms']} ms, p95 {figures['search_p95_ms']} ms")
+    say(f"ratio (p50 action / p50 search): {figures['ratio_p50']}x")
+
+
 def main() -> None:
     """Command line: print the figures."""
+    from bot.config import load_settings
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=50)
-    figures = run(parser.parse_args().calls)
-    print(f"first call (opens catalog, index, models): {figures['first_call_s']} s")
-    print(f"action_search_products over HTTP, {figures['calls']} calls: p50 {figures['action_p50_ms']} ms, p95 {figures['action_p95_ms']} ms")
-    print(f"bare ProductSearch.search, same queries:   p50 {figures['search_p50_ms']} ms, p95 {figures['search_p95_ms']} ms")
-    print(f"ratio (p50 action / p50 search): {figures['ratio_p50']}x")
+    report(run(load_settings(), parser.parse_args().calls), print)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ def register(main: click.Group) -> None:
     )
     @click.option(
         "--suite",
-        type=click.Choice(["all", "search", "nlu", "generation", "turns"]),
+        type=click.Choice(["all", "search", "nlu", "generation", "turns", "actions"]),
         default="all",
         show_default=True,
-        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; not part of all).",
+        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; neither is part of all).",
     )
     @click.pass_context
     def bench(ctx: click.Context, sizes: str, suite: str) -> None:
@@ -48,6 +48,12 @@ def register(main: click.Group) -> None:
             if ctx.get_parameter_source("sizes") is click.core.ParameterSource.DEFAULT:
                 counts = [1000, 100000]
             run_turns(settings, counts, click.echo)
+            return
+        if suite == "actions":
+            from bot.bench_actions import report
+            from bot.bench_actions import run as run_actions
+
+            report(run_actions(settings), click.echo)
             return
         encoder = load_encoder(settings)
         if suite in ("all", "nlu"):
