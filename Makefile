@@ -51,6 +51,7 @@ WANDS := ../shared/data/wands_eval
 eval: data
 	$(SHOPBOT) eval retrieval $(if $(wildcard $(WANDS)/queries.tsv),--wands $(WANDS))
 	$(SHOPBOT) eval nlu
+	$(SHOPBOT) eval recsys $(if $(wildcard ../shared/data/dummyjson_carts.json),--dummyjson ../shared/data) --latency
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

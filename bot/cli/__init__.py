@@ -90,10 +90,10 @@ def progress_bar(label: str, unit: str = "product") -> Iterator[Callable[[int, i
 
 
 def _register() -> None:
-    from bot.cli import actions, bench, catalog, chat, config, evaluate, generation, nlu, search, serve
+    from bot.cli import actions, bench, catalog, chat, config, evaluate, generation, nlu, recsys, search, serve
 
-    # nlu and generation add commands to the eval group, so they register after evaluate.
-    for module in (catalog, search, evaluate, nlu, generation, bench, serve, chat, config, actions):
+    # nlu, generation and recsys add commands to the eval group, so they register after evaluate.
+    for module in (catalog, search, evaluate, nlu, generation, recsys, bench, serve, chat, config, actions):
         module.register(main)
 
 
