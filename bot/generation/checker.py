@@ -428,7 +428,8 @@ def omissions(context: AnswerContext, text: str) -> list[Violation]:
     """What a whole answer leaves out that it was asked to convey.
 
     A fluent answer that ignores the question is as wrong as one with a false price:
-    search, recommendation and comparison answers must name the products, a product
+    search, recommendation and comparison answers must name the products with their
+    prices, a product
     answer must state each finding (or say the catalog does not know), and a policy
     answer must carry the policy's figures.
     """
@@ -438,6 +439,14 @@ def omissions(context: AnswerContext, text: str) -> list[Violation]:
     missing: list[Violation] = []
     if context.skill in ("search", "recommend") and context.products and not named:
         missing.append(Violation("omission", context.skill, "names none of the products found"))
+    if context.skill in ("search", "recommend", "compare"):
+        # A shopper choosing between products needs what each costs; a fluent answer that
+        # names a product on sale but drops its price (the usual small-model failure) is not
+        # an answer. Saying one is sold out needs no price.
+        amounts = {(m.amount, m.currency) for m in claims.find_money(text)}
+        for p in context.products:
+            if p.id in named and p.in_stock and (round(p.price, 2), p.currency) not in amounts:
+                missing.append(Violation("omission", p.title, "names a product without its price"))
     if context.skill == "compare" and len(named) < min(2, len(context.products)):
         missing.append(Violation("omission", "compare", "does not name the products it compares"))
     for f in context.findings if context.skill == "product_answer" else ():

@@ -127,7 +127,7 @@ class Responder:
         problems: list[str] = []
         violations: list[Violation] = []
         deadline = started + self.timeout
-        for attempt, strict in enumerate((False, True)):
+        for attempt, strict in enumerate((False, True)[: 1 + self.generator.retries]):
             sent: list[str] = []
             first: float | None = None
             try:
@@ -153,7 +153,7 @@ class Responder:
                 problems.append(f"attempt {attempt + 1}: {exc}")
                 if sent:
                     yield Retract("an unsupported claim was found")
-                continue  # one stricter retry, then the template
+                continue  # the backend's stricter retries, then the template
             except (GenerationError, TimeoutError) as exc:
                 reason = str(exc) or "timed out"
                 problems.append(f"attempt {attempt + 1}: {self.generator.name} failed: {reason}")

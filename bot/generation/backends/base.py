@@ -26,6 +26,8 @@ class Generator(ABC):
     name: ClassVar[str]
     # A model that writes free text needs its output checked; templates render facts only.
     writes_free_text: ClassVar[bool] = True
+    # How many stricter second tries an ungrounded draft gets before the template answer.
+    retries: ClassVar[int] = 1
 
     @abstractmethod
     def stream(self, context: AnswerContext, *, strict: bool = False) -> AsyncIterator[str]:

@@ -94,6 +94,9 @@ def test_an_answer_that_ignores_the_question_is_an_omission(search_context: Answ
 
     assert [v.kind for v in omissions(search_context, "We have lovely things for you today!")] == ["omission"]
     assert omissions(search_context, "The TrailMax boots are $49.99.") == []
+    # Naming a product without what it costs leaves out what the shopper chooses by.
+    dropped = omissions(search_context, "The TrailMax boots are a lovely choice, made just last month.")
+    assert [(v.kind, v.reason) for v in dropped] == [("omission", "names a product without its price")]
     asked = replace(search_context, skill="product_answer", findings=(Finding("material", "leather", "attribute"),))
     assert omissions(asked, "They are great boots for hiking.") != []
     assert omissions(asked, "The TrailMax boots are made of leather.") == []
