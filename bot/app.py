@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import math
 import json
 import logging
@@ -15,8 +14,9 @@ from pydantic import ValidationError
 
 from bot.agents.auth import AgentTokens
 from bot.agents.desk import AgentDesk, NotHandlingError
-from bot.channels import agent, messenger, platform, rest, slack, telegram, whatsapp, ws
-from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, SEARCH, SETTINGS, STORE
+from bot.channels import agent, messenger, platform, rest, shoppers, slack, telegram, whatsapp, ws
+from bot.channels.auth import require_token
+from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, PERSONALIZATION, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, RateLimiter
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
@@ -88,6 +88,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[EXECUTOR] = executor
     parts = await open_assistant(settings, executor, app[METRICS])
     app[SEARCH], app[NLU_PIPELINE], app[STORE], app[ASSISTANT] = parts.search, parts.nlu, parts.store, parts.assistant
+    app[PERSONALIZATION] = parts.personalization
     app[agent.DESK] = desk = AgentDesk(parts.assistant, parts.presence)
     agent.listen(app, desk)
     ws.listen(app, parts.assistant.hub)
@@ -169,18 +170,6 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
 
 
-def require_token(request: web.Request) -> None:
-    """Raise 401/403 unless the request carries the configured API token."""
-    token = request.app[SETTINGS].api_token
-    if token is None:
-        raise web.HTTPForbidden(reason="this route is closed: set SHOPBOT_API_TOKEN to open it")
-    sent = request.headers.get("Authorization", "")
-    if not sent.startswith("Bearer "):
-        raise web.HTTPUnauthorized(reason="send the API token as 'Authorization: Bearer <token>'")
-    if not hmac.compare_digest(sent.removeprefix("Bearer ").encode(), token.get_secret_value().encode()):
-        raise web.HTTPForbidden(reason="the API token is not valid")
-
-
 async def transcript(request: web.Request) -> web.Response:
     """GET /conversations/{id}: the whole conversation, for agents and audits (API token)."""
     require_token(request)
@@ -215,6 +204,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/conversations/{id}", transcript)
     rest.add_routes(app)
+    shoppers.add_routes(app)
     ws.add_routes(app)
     agent.add_routes(app)
     site.add_routes(app)

@@ -16,7 +16,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import leave_message
 from bot.dialogue.engine import Dialogue, Plan
@@ -28,6 +28,10 @@ from bot.hub import Hub, Update
 from bot.metrics import Metrics
 from bot.nlu.batching import BatchingNLU
 from bot.store.base import Conversation, ConversationStore, Event, Mode
+from bot.store.shoppers import ShopperEvent
+
+if TYPE_CHECKING:
+    from bot.shoppers import Personalization
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +104,7 @@ class Assistant:
         responder: Responder,
         metrics: Metrics,
         hub: Hub | None = None,
+        personalization: Personalization | None = None,
     ) -> None:
         self.store = store
         self.hub = hub or Hub()
@@ -107,6 +112,7 @@ class Assistant:
         self.dialogue = dialogue
         self.responder = responder
         self.metrics = metrics
+        self.personalization = personalization
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, conversation_id: str) -> asyncio.Lock:
@@ -183,7 +189,8 @@ class Assistant:
         verdict = guardrails.assess(stored.text, intent=parse.intent)
         # Off-topic messages still go through the dialogue: they count towards a handoff.
         if verdict in ("ok", "offtopic") or (verdict == "abusive" and parse.intent == "complaint"):
-            plan = await self.dialogue.plan(state, parse, history)
+            profile = await self.personalization.profile(conversation.sender) if self.personalization else None
+            plan = await self.dialogue.plan(state, parse, history, profile)
         else:
             # A message the guardrails refuse does nothing: no search, no cart, no order change.
             plan = Plan(AnswerContext("fallback", stored.text, store_name=self.dialogue.store_name))
@@ -199,6 +206,7 @@ class Assistant:
         assert answer is not None
         payload = _payload(plan, answer)
         # State first: a reply is only reported once everything it implies is saved.
+        await self._remember(conversation.sender, stored, plan)
         await self.store.save_state(conversation_id, state.dump())
         reply, _ = await self.store.append(conversation_id, "bot", answer.text, payload)
         await self.hub.publish(Update(conversation, reply))
@@ -207,6 +215,21 @@ class Assistant:
             self.metrics.inc("shopbot_handoffs_total", reason=payload["intent"])
         self._count(channel, parse.intent, plan, answer, time.perf_counter() - started)
         yield Replied(reply)
+
+    async def _remember(self, sender: str, stored: Event, plan: Plan) -> None:
+        """Store what the shopper did and said about themselves this turn with their profile.
+
+        Keys tie each signal to the message, so a turn answered again after a restart
+        records nothing twice.
+        """
+        if self.personalization is None:
+            return
+        if plan.remember:
+            await self.personalization.remember(sender, plan.remember)
+        if plan.signals:
+            events = [ShopperEvent(sender, pid, kind, stored.created, "conversation", key=f"turn-{stored.id}-{i}")
+                      for i, (pid, kind) in enumerate(plan.signals)]
+            await self.personalization.record(events)
 
     async def _history(self, conversation_id: str, before: int) -> tuple[Turn, ...]:
         events = await self.store.events(conversation_id)

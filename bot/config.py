@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body accepted.")
     rate_limit_per_minute: int = Field(default=60, ge=1, description="Messages one sender may send per minute.")
     demo_orders: bool = Field(default=True, description="Seed demo orders into an empty orders table (order status and cancel).")
+    demo_shoppers: bool = Field(
+        default=True,
+        description="Seed 400 synthetic shopper histories into an empty events table, only for the shipped demo catalog (bought together, popularity).",
+    )
     policy_file: Path | None = Field(
         default=None, description="Store policy Markdown (shipping, returns, payment, promotions); default: catalog/policy.md."
     )

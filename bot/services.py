@@ -28,6 +28,7 @@ from retrieval.store import CatalogStore
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
+    from bot.shoppers import Personalization
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ class AssistantParts:
     store: SQLiteConversationStore
     assistant: Assistant
     presence: Presence
+    personalization: Personalization
 
     async def close(self) -> None:
         """Close the conversation store, the generator and the catalog."""
@@ -167,6 +169,8 @@ async def open_assistant(settings: Settings, executor: Executor, metrics: Metric
     from bot.assistant import Assistant
     from bot.dialogue.engine import Dialogue
     from bot.nlu.batching import BatchingNLU
+    from bot.shoppers import Personalization
+    from bot.store.shoppers import ShopperStore
     from bot.store.orders import SQLiteOrderSource, seed_demo_orders
 
     loop = asyncio.get_running_loop()
@@ -192,13 +196,18 @@ async def open_assistant(settings: Settings, executor: Executor, metrics: Metric
     await responder.generator.warm_up()
     vocabulary = CatalogVocabulary.from_store(search.store)
     presence = Presence(OfficeHours.parse(settings.agent_hours))
+    personalization = await Personalization.open(
+        ShopperStore(store), search, run, demo_shoppers=settings.demo_shoppers
+    )
     dialogue = Dialogue(
         search, search.store, load_policy(settings), orders, encoder=encoder, store_name=settings.store_name,
         categories=_top_categories(vocabulary, search.store), run=run,
         agents_available=presence.available, agent_hours=presence.hours.text,
+        recommender=lambda: personalization.recommender,
     )  # fmt: skip
-    assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics)
-    return AssistantParts(search, nlu, store, assistant, presence)
+    assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics,
+                          personalization=personalization)
+    return AssistantParts(search, nlu, store, assistant, presence, personalization)
 
 
 def _top_categories(vocabulary: CatalogVocabulary, store: CatalogStore) -> list[str]:

@@ -11,6 +11,7 @@ from bot.channels.limits import RateLimiter
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.nlu.parser import NLU
+from bot.shoppers import Personalization
 from bot.store.base import ConversationStore
 from retrieval.search import ProductSearch
 
@@ -22,3 +23,4 @@ ASSISTANT = web.AppKey("assistant", Assistant)
 STORE = web.AppKey("store", ConversationStore)
 METRICS = web.AppKey("metrics", Metrics)
 LIMITER = web.AppKey("limiter", RateLimiter)
+PERSONALIZATION = web.AppKey("personalization", Personalization)

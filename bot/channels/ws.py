@@ -3,6 +3,7 @@
 Client frames (JSON):
   {"type": "hello", "session": "<id>", "after": <last event id seen, 0 for all>}
   {"type": "message", "text": "...", "client_id": "<unique per message>"}
+  {"type": "signal", "kind": "clicked", "product_id": "..."}   viewed, clicked or dismissed
   {"type": "ping"}
 Server frames:
   {"type": "history", "events": [event, ...],       events after `after`, on hello, and who
@@ -29,15 +30,17 @@ import asyncio
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from bot.assistant import Held, Message, Replied, Retracted, Stored, Token
-from bot.channels.keys import ASSISTANT, LIMITER, SETTINGS, STORE
+from bot.channels.keys import ASSISTANT, LIMITER, PERSONALIZATION, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, check_text
 from bot.hub import Hub, Update
 from bot.store.base import Event
+from bot.store.shoppers import ShopperEvent
 
 logger = logging.getLogger(__name__)
 
@@ -138,12 +141,35 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     await ws.send_json({"type": "error", "error": "send hello with a session id first"})
                     continue
                 await _message(request, ws, session, data)
+            elif kind == "signal":
+                if session is None:
+                    await ws.send_json({"type": "error", "error": "send hello with a session id first"})
+                    continue
+                await _signal(request, ws, session, data)
             else:
-                await ws.send_json({"type": "error", "error": f"unknown frame type {kind!r}; use hello, message or ping"})
+                await ws.send_json({"type": "error", "error": f"unknown frame type {kind!r}; use hello, message, signal or ping"})
     finally:
         if session is not None:
             request.app[SOCKETS].remove(f"{CHANNEL}:{session}", ws)
     return ws
+
+
+# What a page can report about its own shopper. Carts and purchases come from the
+# conversation or the store's systems (POST /events), never from a browser's say-so.
+WIDGET_SIGNALS = ("viewed", "clicked", "dismissed")
+
+
+async def _signal(request: web.Request, ws: web.WebSocketResponse, session: str, data: dict[str, Any]) -> None:
+    """{"type": "signal", "kind": "clicked", "product_id": ...}: the shopper opened or dismissed a product."""
+    kind, product_id = data.get("kind"), data.get("product_id")
+    if kind not in WIDGET_SIGNALS:
+        await ws.send_json({"type": "error", "error": f"'kind' must be one of {', '.join(WIDGET_SIGNALS)}"})
+        return
+    if not isinstance(product_id, str) or product_id not in request.app[SEARCH].index.vectors.row_of:
+        await ws.send_json({"type": "error", "error": "'product_id' must be the id of a product in the catalog"})
+        return
+    event = ShopperEvent(session, product_id, kind, time.time(), CHANNEL)
+    await request.app[PERSONALIZATION].record([event])
 
 
 async def _hello(request: web.Request, ws: web.WebSocketResponse, data: dict[str, Any], old: str | None) -> str | None:

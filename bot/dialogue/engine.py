@@ -14,17 +14,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from bot.dialogue import preferences
 from bot.dialogue.leave_message import offline_note
 from bot.dialogue.resolve import reference_of, resolve
 from bot.dialogue.state import PAGE, CartLine, DialogueState
 from bot.generation.facts import AnswerContext, Constraints, ProductFacts, Turn, money
 from bot.nlu.parser import Parse
 from bot.skills.policy import INTENT_TOPICS, StorePolicy
+from bot.skills import recommend as suggest
 from bot.skills.product_qa import answer_question
 from bot.store.orders import OrderError, OrderSource
 from retrieval.catalog import Product, normalize_size
 from retrieval.embeddings import Encoder
 from retrieval.filters import SearchFilters
+from retrieval.recommend import Recommender, ShopperProfile, SignalKind
 from retrieval.search import ProductSearch, Sort
 from retrieval.store import CatalogStore
 
@@ -47,6 +50,20 @@ _ABOUT_RE = re.compile(r"\b(?:tell me (?:more )?about|more (?:info|information|d
 _REMOVE_RE = re.compile(r"\b(?:remove|delete|take out|drop)\b", re.I)
 _MORE_RE = re.compile(r"\b(?:more|next|others?|else)\b", re.I)
 _OTHER_BRAND_RE = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand|no more)\b", re.I)
+_DISMISS_RE = re.compile(
+    r"\b(?:not for me|not interested(?: in (?:it|that|this|the \w+ one))?|(?:i )?don'?t (?:like|want) (?:it|that|this|the \w+ one)"
+    r"|not (?:that|this|the \w+) one|hide (?:it|this|that|the \w+ one))\b",
+    re.I,
+)
+# "I wear a size 10", "my favourite colour is green": a statement about the shopper, not a request.
+_STATEMENT_RE = re.compile(
+    r"^\s*(?:i wear|i'?m (?:a )?size|i am (?:a )?size|my size is|i take (?:a )?size|i (?:really )?(?:like|love|prefer)"
+    r"|i'?m a (?:big )?fan of|my (?:favou?rite|preferred)|my budget)\b",
+    re.I,
+)
+_ASKING_RE = re.compile(r"\b(?:show|find|recommend|suggest|looking|need|want|search|get me|any)\b", re.I)
+# Suggestions computed per request: enough for two more pages after the first.
+SUGGESTIONS = 15
 
 
 @dataclass
@@ -58,6 +75,10 @@ class Plan:
     buttons: tuple[str, ...] = ()
     handoff: bool = False
     payload: dict[str, Any] = field(default_factory=dict)
+    # What the shopper did this turn (product id, kind) and the preferences they stated:
+    # the assistant stores both with the shopper's profile.
+    signals: list[tuple[str, SignalKind]] = field(default_factory=list)
+    remember: dict[str, Any] = field(default_factory=dict)
 
 
 async def _inline(fn: Callable[[], T]) -> T:
@@ -81,6 +102,7 @@ class Dialogue:
         fallbacks_before_handoff: int = 3,
         agents_available: Callable[[], bool] = lambda: True,
         agent_hours: str = "any time",
+        recommender: Callable[[], Recommender] | None = None,
     ) -> None:
         self.search = search
         self.catalog = catalog
@@ -93,18 +115,47 @@ class Dialogue:
         self.fallbacks_before_handoff = fallbacks_before_handoff
         self.agents_available = agents_available
         self.agent_hours = agent_hours
+        self._recommender = recommender
+        self._own_recommender: Recommender | None = None
+
+    @property
+    def recommender(self) -> Recommender:
+        """The server's recommender (kept fresh by personalization), or one over the catalog alone."""
+        if self._recommender is not None:
+            return self._recommender()
+        if self._own_recommender is None:
+            self._own_recommender = Recommender(self.search)
+        return self._own_recommender
 
     # -- routing -------------------------------------------------------------------------
 
-    async def plan(self, state: DialogueState, parse: Parse, history: tuple[Turn, ...] = ()) -> Plan:
-        """The reply plan for one parsed message; `state` is updated in place."""
+    async def plan(self, state: DialogueState, parse: Parse, history: tuple[Turn, ...] = (),
+                   profile: ShopperProfile | None = None) -> Plan:
+        """The reply plan for one parsed message; `state` is updated in place.
+
+        `profile` is what is known about the shopper; preferences stated in this message
+        count from this turn on (and are returned in `Plan.remember` to be stored).
+        """
+        remembered = preferences.stated(parse)
+        profile = profile or ShopperProfile()
+        if remembered:
+            merged = preferences.merge(profile.preferences(), remembered)
+            profile = profile.model_copy(update=merged.model_dump())
         intent = self._route(state, parse)
+
+        def personal(method: Callable[[DialogueState, Parse, str, ShopperProfile], Awaitable[Plan]]) -> Any:
+            return lambda st, pa, it: method(st, pa, it, profile)
+
         handler = {
             "product_search": self._search_new,
-            "refine": self._refine,
+            "refine": personal(self._refine),
             "product_question": self._question,
             "compare": self._compare,
-            "recommend": self._recommend,
+            "recommend": personal(self._recommend),
+            "similar": personal(self._similar),
+            "complements": personal(self._complements),
+            "dismiss": personal(self._dismiss),
+            "preference": personal(self._preference),
             "add_to_cart": self._cart,
             "place_order": self._checkout,
             "order_status": self._order,
@@ -120,12 +171,23 @@ class Dialogue:
         state.last_intent = intent
         plan.context = replace(plan.context, history=history[-6:], store_name=self.store_name)
         plan.payload.update(intent=intent, confidence=parse.confidence)
+        plan.remember = remembered
         return plan
 
     def _route(self, state: DialogueState, parse: Parse) -> str:
         intent = parse.intent
         reference = reference_of(parse.entities)
         types = {e.type for e in parse.entities}
+        has_products = bool(state.focus or state.results or (reference and "index" in reference))
+        if has_products and suggest.GOES_WITH_RE.search(parse.text):
+            return "complements"
+        if has_products and suggest.SIMILAR_RE.search(parse.text):
+            return "similar"
+        if state.suggested and state.results and _DISMISS_RE.search(parse.text):
+            return "dismiss"
+        if _STATEMENT_RE.search(parse.text) and not _ASKING_RE.search(parse.text) and "category" not in types:
+            if preferences.stated(parse):
+                return "preference"
         if state.pending_add and ("size" in types or _BARE_SIZE_RE.fullmatch(parse.text.strip())):
             return "add_to_cart"
         if _CART_VIEW_RE.search(parse.text) and not reference and intent not in ("add_to_cart",):
@@ -184,7 +246,9 @@ class Dialogue:
         self._start_over(state, parse)
         return await self._run_search(state, parse.text)
 
-    async def _refine(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
+    async def _refine(self, state: DialogueState, parse: Parse, intent: str, profile: ShopperProfile) -> Plan:
+        if state.suggested:
+            return await self._suggest_again(state, parse, profile)
         if not state.has_search_slots():
             return await self._search_new(state, parse, intent)
         price = next((e.value for e in parse.entities if e.type == "price"), None)
@@ -224,10 +288,13 @@ class Dialogue:
         products = [h.product for h in hits if h.product.brand not in state.exclude_brands]
         state.results = [p.id for p in products]
         state.offset = 0
+        state.suggested, state.reasons, state.anchor, state.suggest_kind, state.recipient = False, {}, None, None, None
         state.focus = products[0].id if len(products) == 1 else state.focus if state.focus in state.results else None
         return await self._show_page(state, text)
 
     async def _show_page(self, state: DialogueState, text: str) -> Plan:
+        if state.suggested:
+            return await self._show_suggestions(state, text)
         page = await self._products(state.shown())
         facts = tuple(ProductFacts.from_product(p) for p in page)
         context = AnswerContext(
@@ -241,35 +308,147 @@ class Dialogue:
             buttons += ["Cheaper", "Compare the first two"]
         return Plan(context, cards=facts, buttons=tuple(buttons))
 
-    async def _recommend(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
-        if (plan := self._vague(state, parse)) is not None and not state.results:
-            return plan
-        self._start_over(state, parse)
-        filters = self._filters(state).model_copy(update={"in_stock": True})
-        hits = await self.run(lambda: self.search.search(parse.text, filters=filters, k=20))
-        candidates = [h.product for h in hits if h.product.brand not in state.exclude_brands]
-        # Relevance first, then quality: the best rated of the most relevant.
-        picked = sorted(candidates[:10], key=lambda p: -(p.rating or 0) * min(p.review_count, 20))[:3]
-        state.results = [p.id for p in picked]
-        state.offset = 0
-        reasons = {p.id: self._reasons(state, p) for p in picked}
-        facts = tuple(ProductFacts.from_product(p) for p in picked)
-        context = AnswerContext("recommend", parse.text, products=facts, reasons=reasons, constraints=self._constraints(state))
-        return Plan(context, cards=facts, buttons=("Tell me about the first one", "Compare the first two"))
+    # -- recommendations -----------------------------------------------------------------
 
-    @staticmethod
-    def _reasons(state: DialogueState, p: Product) -> tuple[str, ...]:
-        """True reasons, from the facts that ranked it."""
-        reasons = []
-        if p.rating is not None and p.rating >= 4.0 and p.review_count:
-            reasons.append(f"rated {p.rating:g} out of 5 by {p.review_count} reviewers")
-        if state.size and state.size in p.sizes_in_stock():
-            reasons.append(f"in stock in your size {state.size}")
-        if state.price_max is not None:
-            reasons.append(f"within your budget of {money(state.price_max, p.currency)}")
-        if p.discount_percent:
-            reasons.append(f"on sale, {p.discount_percent}% off")
-        return tuple(reasons) or ("a close match for what you asked",)
+    async def _recommend(self, state: DialogueState, parse: Parse, intent: str, profile: ShopperProfile) -> Plan:
+        self._start_over(state, parse)
+        state.query = suggest.request_query(parse)
+        who = next((e.value for e in parse.entities if e.type == "recipient"), None)
+        who = who.get("who") if isinstance(who, dict) else who
+        state.recipient = (f"your {who}" if re.search(r"\bmy\b", parse.text, re.I) else f"a {who}") if who else None
+        return await self._suggest(state, parse, "recommend", profile)
+
+    async def _preference(self, state: DialogueState, parse: Parse, intent: str, profile: ShopperProfile) -> Plan:
+        """"I wear a size 10": remember it, and show what fits the shopper now."""
+        self._start_over(state, parse)
+        state.query, state.recipient = "", None
+        state.size = state.color = state.brand = None  # a taste to rank by, not a filter
+        state.price_min = state.price_max = None
+        return await self._suggest(state, parse, "recommend", profile)
+
+    async def _similar(self, state: DialogueState, parse: Parse, intent: str, profile: ShopperProfile) -> Plan:
+        anchor = await self._anchor(state, parse)
+        if anchor is None:
+            return self._which(parse, state)
+        return await self._suggest(state, parse, "similar", profile, anchor)
+
+    async def _complements(self, state: DialogueState, parse: Parse, intent: str, profile: ShopperProfile) -> Plan:
+        anchor = await self._anchor(state, parse)
+        if anchor is None:
+            return self._which(parse, state)
+        state.remember_focus(anchor.id)
+        return await self._suggest(state, parse, "complements", profile, anchor)
+
+    async def _dismiss(self, state: DialogueState, parse: Parse, intent: str, profile: ShopperProfile) -> Plan:
+        """"Not for me": never suggest it again, and show the rest of the list."""
+        products = await self._referred(state, parse) if reference_of(parse.entities) else []
+        target = products[0] if products else await self._product(state.focus) if state.focus in state.results else None
+        if target is None:
+            question = "Which one isn't for you? Say, for example, \"not the second one\"."
+            return Plan(AnswerContext("clarify", parse.text, store_facts=(question,)))
+        state.results = [pid for pid in state.results if pid != target.id]
+        state.reasons.pop(target.id, None)
+        if state.focus == target.id:
+            state.focus = None
+        state.offset = min(state.offset, max(0, len(state.results) - 1))
+        plan = await self._show_suggestions(state, parse.text, lead=f"OK, I won't suggest the {target.title} again.")
+        plan.signals.append((target.id, "dismissed"))
+        return plan
+
+    async def _suggest_again(self, state: DialogueState, parse: Parse, profile: ShopperProfile) -> Plan:
+        """A follow-up on suggestions ("not that brand", "cheaper", "in black", "show more")."""
+        shown = await self._products(state.shown())
+        if _OTHER_BRAND_RE.search(parse.text):
+            # The brand of the suggestion referred to, else of the first one shown (the
+            # anchor of "what goes with this" is not a suggestion).
+            referred = (await self._referred(state, parse)) if reference_of(parse.entities) else []
+            brands = {p.brand for p in (referred[:1] or shown[:1]) if p.brand}
+            state.exclude_brands = sorted({*state.exclude_brands, *brands})
+            state.brand = None
+        elif not parse.entities and _MORE_RE.search(parse.text):
+            if len(state.results) > state.offset + PAGE:
+                state.offset += PAGE
+                return await self._show_suggestions(state, parse.text)
+            return await self._show_suggestions(state, parse.text, lead="That's all I have for this; here they are again:")
+        price = next((e.value for e in parse.entities if e.type == "price"), None)
+        self._apply_entities(state, parse)
+        if isinstance(price, dict) and price.get("qualifier") == "cheap" and price.get("max") is None and shown:
+            state.price_max = round(min(p.price for p in shown) - 0.01, 2)
+            state.price_min = None
+        anchor = await self._product(state.anchor) if state.anchor else None
+        return await self._suggest(state, parse, state.suggest_kind or "recommend", profile, anchor)
+
+    async def _anchor(self, state: DialogueState, parse: Parse) -> Product | None:
+        """The product "this" means: the one referred to, else the one in focus, else the first shown."""
+        reference = reference_of(parse.entities)
+        if reference:
+            products = await self._referred(state, parse)
+            if products:
+                return products[0]
+        if state.focus:
+            return await self._product(state.focus)
+        shown = state.shown()
+        return await self._product(shown[0]) if shown else None
+
+    async def _suggest(self, state: DialogueState, parse: Parse, kind: str, profile: ShopperProfile,
+                       anchor: Product | None = None) -> Plan:
+        recommender = self.recommender
+        filters = self._filters(state)
+        if kind == "similar":
+            # Like the anchor, within the budget asked for; the search's category is the anchor's own.
+            filters = SearchFilters(min_price=state.price_min, max_price=state.price_max)
+        elif kind == "complements":
+            filters = SearchFilters()  # different things that go with it: no slot of the search applies
+        excluded = list(state.exclude_brands)
+        if kind == "similar" and anchor is not None:
+            found = await self.run(lambda: suggest.similar(recommender, profile, anchor, filters, excluded, SUGGESTIONS))
+        elif kind == "complements" and anchor is not None:
+            found = await self.run(lambda: suggest.complements(recommender, profile, anchor, filters, excluded, SUGGESTIONS))
+        else:
+            query = state.query or ""
+            found = await self.run(lambda: suggest.recommend(recommender, profile, query, filters, excluded, SUGGESTIONS))
+        state.results = [p.id for p in found.products]
+        state.reasons = {pid: list(r) for pid, r in found.reasons.items()}
+        state.offset = 0
+        state.suggested, state.anchor, state.suggest_kind = True, anchor.id if anchor else None, kind
+        state.focus = anchor.id if anchor else None
+        plan = await self._show_suggestions(state, parse.text, lead=self._lead(state, kind, anchor, parse, found))
+        plan.payload["personalized"] = found.personalized
+        return plan
+
+    def _lead(self, state: DialogueState, kind: str, anchor: Product | None, parse: Parse,
+              found: suggest.Suggestions) -> str:
+        if not found.products:
+            return ""
+        if kind == "similar" and anchor:
+            return f"More like the {anchor.title}:"
+        if kind == "complements" and anchor:
+            return f"These go well with the {anchor.title}:"
+        said = {k: v for k, v in preferences.stated(parse).items() if k != "recipients"}
+        if kind == "recommend" and state.recipient:
+            lead = f"Gift ideas for {state.recipient}:"
+        elif found.personalized:
+            lead = "Picked for you:"
+        elif not parse.entities and not suggest.request_query(parse):
+            lead = "Popular right now:"
+        else:
+            lead = "Here's what I'd suggest:"
+        return f"Got it, I'll remember {preferences.describe(said)}. {lead}" if said else lead
+
+    async def _show_suggestions(self, state: DialogueState, text: str, lead: str = "") -> Plan:
+        page = await self._products(state.shown())
+        facts = tuple(ProductFacts.from_product(p) for p in page)
+        reasons = {p.id: tuple(state.reasons.get(p.id, ())) for p in page}
+        if not lead and state.offset:
+            lead = f"Suggestions {state.offset + 1} to {state.offset + len(page)} of {len(state.results)}:"
+        context = AnswerContext(
+            "recommend", text, products=facts, reasons=reasons, constraints=self._constraints(state),
+            store_facts=(lead,) if lead and page else (),
+        )
+        buttons = ["Show more"] if len(state.results) > state.offset + PAGE else []
+        if page:
+            buttons += ["More like the first one", "What goes with the first one?"]
+        return Plan(context, cards=facts, buttons=tuple(buttons))
 
     # -- products --------------------------------------------------------------------------
 
@@ -306,7 +485,7 @@ class Dialogue:
         facts = ProductFacts.from_product(product)
         context = AnswerContext("product_answer", parse.text, products=(facts,), findings=tuple(findings))
         buttons = ("Add to cart", "Compare the first two") if facts.in_stock else ("Show similar",)
-        return Plan(context, cards=(facts,), buttons=buttons)
+        return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
 
     async def _compare(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
         products = await self._referred(state, parse)
@@ -360,7 +539,8 @@ class Dialogue:
         return Plan(
             AnswerContext("cart", parse.text, products=(facts,), store_facts=(added, self._cart_total(state))),
             cards=(facts,),
-            buttons=("Show my cart", "Check out"),
+            buttons=("Show my cart", "Check out", "What goes with it?"),
+            signals=[(product.id, "added_to_cart")],
         )
 
     async def _remove(self, state: DialogueState, parse: Parse) -> Plan:

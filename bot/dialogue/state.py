@@ -43,6 +43,13 @@ class DialogueState(BaseModel):
     offset: int = 0
     focus: str | None = None
     viewed: list[str] = Field(default_factory=list)
+    # When the results are suggestions (not search hits): why each was suggested, and what
+    # they answer ("more like this" or "what goes with this" name a product).
+    suggested: bool = False
+    reasons: dict[str, list[str]] = Field(default_factory=dict)
+    anchor: str | None = None
+    suggest_kind: str | None = None
+    recipient: str | None = None  # who the suggestions are for ("dad"), when a gift
     cart: list[CartLine] = Field(default_factory=list)
     # Consecutive turns not understood: after two, a person is offered.
     fallbacks: int = 0

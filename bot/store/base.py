@@ -175,6 +175,10 @@ class ConversationStore(ABC):
         """Agents have read the conversation up to `event_id`."""
 
     @abstractmethod
+    async def of_sender(self, sender: str) -> list[Conversation]:
+        """Every conversation of `sender`, on any channel, oldest first."""
+
+    @abstractmethod
     async def erase_sender(self, sender: str) -> int:
         """Delete every conversation and event of `sender`; returns how many conversations went."""
 

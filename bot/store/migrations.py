@@ -77,6 +77,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE conversations ADD COLUMN agent_read_id INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        "0004_shoppers",
+        """
+        -- What a shopper told us (sizes, brands, colours, budget, recipients) as JSON.
+        CREATE TABLE shopper_preferences (
+            shopper TEXT PRIMARY KEY,
+            data TEXT NOT NULL,
+            updated REAL NOT NULL
+        );
+        -- What a shopper did with products. `key` makes re-sent events (a store retrying a
+        -- POST, a turn answered again after a restart) count once; `basket` groups the
+        -- purchases of one order for "bought together".
+        CREATE TABLE shopper_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            shopper TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('viewed', 'clicked', 'added_to_cart', 'purchased', 'dismissed')),
+            at REAL NOT NULL,
+            source TEXT NOT NULL,
+            basket TEXT,
+            key TEXT
+        );
+        CREATE INDEX shopper_events_shopper ON shopper_events (shopper, at);
+        CREATE INDEX shopper_events_basket ON shopper_events (kind, basket);
+        CREATE UNIQUE INDEX shopper_events_key ON shopper_events (shopper, key) WHERE key IS NOT NULL;
+        """,
+    ),
 ]
 
 _NAME = re.compile(r"^[0-9]{4}_[a-z0-9_]+$")

@@ -116,6 +116,8 @@ class SQLiteConversationStore(ConversationStore):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
+            # Erased conversations must not linger in free pages of the file.
+            db.execute("PRAGMA secure_delete=ON")
             migrate(db)
         except BaseException:
             db.close()
@@ -260,6 +262,15 @@ class SQLiteConversationStore(ConversationStore):
             rows = db.execute(
                 f"SELECT {_CONVERSATION_COLUMNS} FROM conversations {where} ORDER BY updated DESC, id LIMIT ?",
                 params,
+            )
+            return [_conversation(row) for row in rows]
+
+        return await self.run(work)
+
+    async def of_sender(self, sender: str) -> list[Conversation]:
+        def work(db: sqlite3.Connection) -> list[Conversation]:
+            rows = db.execute(
+                f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE sender = ? ORDER BY created, id", (sender,)
             )
             return [_conversation(row) for row in rows]
 

@@ -7,7 +7,7 @@ products with a transparent score and reasons true for each item. `complements` 
 
 from retrieval.recommend.cooccurrence import CoOccurrence
 from retrieval.recommend.features import FEATURES, RankWeights
-from retrieval.recommend.profile import SIGNAL_KINDS, ShopperProfile, Signal, SignalKind, SignalWeights, engagement
+from retrieval.recommend.profile import SIGNAL_KINDS, Preferences, ShopperProfile, Signal, SignalKind, SignalWeights, engagement
 from retrieval.recommend.reasons import Reason
 from retrieval.recommend.recommender import (
     Pools,
@@ -19,7 +19,7 @@ from retrieval.recommend.recommender import (
 )
 
 __all__ = [
-    "FEATURES", "SIGNAL_KINDS", "CoOccurrence", "Pools", "Ranking", "RankWeights", "Reason",
+    "FEATURES", "SIGNAL_KINDS", "CoOccurrence", "Pools", "Preferences", "Ranking", "RankWeights", "Reason",
     "Recommendation", "Recommender", "ShopperProfile", "Signal", "SignalKind", "SignalWeights",
     "UnknownProductError", "engagement", "with_weights",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -42,18 +42,17 @@ class Signal(BaseModel):
         return v if v.tzinfo else v.replace(tzinfo=dt.UTC)
 
 
-class ShopperProfile(BaseModel):
-    """Explicit preferences plus implicit signals. Every field is optional."""
+class Preferences(BaseModel):
+    """What a shopper has told us: sizes, favourite brands and colours, budget, who they buy for."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    sizes: list[str] = Field(default_factory=list)
-    brands: list[str] = Field(default_factory=list)
-    colors: list[str] = Field(default_factory=list)
+    sizes: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
+    brands: list[Annotated[str, Field(max_length=80)]] = Field(default_factory=list, max_length=20)
+    colors: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
     budget_min: float | None = Field(default=None, ge=0)
     budget_max: float | None = Field(default=None, ge=0)
-    recipient: str | None = None
-    signals: list[Signal] = Field(default_factory=list)
+    recipients: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
 
     @field_validator("sizes")
     @classmethod
@@ -65,11 +64,27 @@ class ShopperProfile(BaseModel):
     def _fold_colors(cls, v: list[str]) -> list[str]:
         return list(dict.fromkeys(normalize_color(c) for c in v if c.strip()))
 
+    @field_validator("brands", "recipients")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(x.strip() for x in v if x.strip()))
+
     @model_validator(mode="after")
-    def _check_budget(self) -> ShopperProfile:
+    def _check_budget(self) -> Self:
         if self.budget_min is not None and self.budget_max is not None and self.budget_min > self.budget_max:
             raise ValueError(f"budget_min ({self.budget_min}) is above budget_max ({self.budget_max})")
         return self
+
+    def preferences(self) -> Preferences:
+        """Only the stated preferences (no signals, no request-specific fields)."""
+        return Preferences.model_validate(self.model_dump(include=set(Preferences.model_fields)))
+
+
+class ShopperProfile(Preferences):
+    """Explicit preferences plus implicit signals, and who this request is for. Every field is optional."""
+
+    recipient: str | None = None
+    signals: list[Signal] = Field(default_factory=list)
 
     def ids(self, *kinds: SignalKind) -> set[str]:
         """Product ids with at least one signal of the given kinds (all kinds when none given)."""

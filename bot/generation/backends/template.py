@@ -79,7 +79,8 @@ def _recommend(c: AnswerContext) -> list[str]:
         base = f"{p.title}, {price_text(p)}"
         return base + (f": {'; '.join(reasons)}" if reasons else "")
 
-    return ["Here's what I'd suggest:\n", *_numbered(c.products, line)]
+    lead = c.store_facts[0] if c.store_facts else "Here's what I'd suggest:"
+    return [f"{lead}\n", *_numbered(c.products, line)]
 
 
 def _finding_sentence(f: Finding, p: ProductFacts | None) -> str:

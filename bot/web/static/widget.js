@@ -327,8 +327,10 @@
     var actions = body.appendChild(el("div", "shopbot-actions"));
     var href = httpUrl(card.url);
     if (href) {
-      actions.appendChild(el("a", "shopbot-view", "View", { href: href, target: "_blank", rel: "noopener noreferrer",
-        "aria-label": "View " + title + " (opens in a new tab)" }));
+      var view = actions.appendChild(el("a", "shopbot-view", "View", { href: href, target: "_blank",
+        rel: "noopener noreferrer", "aria-label": "View " + title + " (opens in a new tab)" }));
+      // Opening a product is a signal of taste for the shopper's next suggestions.
+      view.addEventListener("click", function () { self.signal("clicked", card.id); });
     }
     if (card.in_stock && title) {
       var add = actions.appendChild(el("button", "shopbot-add", "Add to cart",
@@ -338,6 +340,11 @@
       add.addEventListener("click", function () { self.send("Add the " + title + " to cart"); });
     }
     return li;
+  };
+
+  // Report what the shopper did with a product; dropped when offline (a hint, not a message).
+  Widget.prototype.signal = function (kind, productId) {
+    if (this.ready && productId) this.ws.send(JSON.stringify({ type: "signal", kind: kind, product_id: String(productId) }));
   };
 
   Widget.prototype.eventNode = function (ev) {
