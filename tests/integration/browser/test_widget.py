@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.integration.harness import ShopbotServer
+from tests.integration.harness import TOKEN, ShopbotServer
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 expect = sync_api.expect
@@ -418,6 +418,30 @@ def test_a_refused_message_is_marked_and_its_text_is_kept(server: ShopbotServer,
     expect(shopper.send_button).to_be_enabled()
     shopper.say("how much is shipping?")  # and the chat goes on
     assert [row[2] for row in stored(server, shopper.conversation_id) if row[1] == "user"] == ["how much is shipping?"]
+
+
+def test_opening_a_product_counts_towards_the_shoppers_next_suggestions(server: ShopbotServer, page: Page) -> None:
+    context = page.context
+    # The product pages are on the store's own site; here nothing answers them.
+    context.route(re.compile(r"^https://demo\.shopbot\.dev/"), lambda route: route.fulfill(body="product page"))
+    shopper = Shopper(page, server).visit()
+    shopper.open()
+    reply = shopper.say("show me wireless earbuds")
+    first = reply.locator(".shopbot-card").first
+    with context.expect_page() as opened:
+        first.get_by_role("link", name=re.compile("^View ")).click()
+    opened.value.close()
+    session = shopper.conversation_id.removeprefix("widget:")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    card_id = server.events(shopper.conversation_id)[1]["payload"]["cards"][0]["id"]
+
+    def clicked() -> bool:
+        events = server.request("GET", f"/users/{session}/data", headers=headers).body["events"]
+        return [(e["product_id"], e["kind"], e["source"]) for e in events] == [(card_id, "clicked", "widget")]
+
+    eventually(page, clicked)
+    suggested = shopper.say("recommend something")
+    expect(suggested.locator(".shopbot-text")).to_contain_text("you looked at")
 
 
 def test_a_person_takes_over_talks_shares_a_product_and_hands_back(
