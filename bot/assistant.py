@@ -189,7 +189,9 @@ class Assistant:
         verdict = guardrails.assess(stored.text, intent=parse.intent)
         # Off-topic messages still go through the dialogue: they count towards a handoff.
         if verdict in ("ok", "offtopic") or (verdict == "abusive" and parse.intent == "complaint"):
-            profile = await self.personalization.profile(conversation.sender) if self.personalization else None
+            personalization, sender = self.personalization, conversation.sender
+            # Read only by the turns that rank for this shopper.
+            profile = (lambda: personalization.profile(sender)) if personalization else None
             plan = await self.dialogue.plan(state, parse, history, profile)
         else:
             # A message the guardrails refuse does nothing: no search, no cart, no order change.

@@ -47,7 +47,7 @@ TARGET_TURNS_PER_S = 100.0
 THROUGHPUT_SIZE = 1000
 CONVERSATIONS = 32
 LOAD_TURNS = 24  # per conversation: 768 timed turns
-ROUNDS = 2  # in-process: every script this many times (120 timed turns)
+ROUNDS = 2  # in-process: every script this many times (140 timed turns)
 
 
 @dataclass

@@ -40,7 +40,10 @@ _THEMES: list[tuple[str, str, str]] = [
     ("bluetooth speaker", "under $60", "is the first one waterproof?"),
 ]
 _POLICY = ["what is your return policy?", "how long does shipping take?", "what payment methods do you accept?"]
-KINDS = ("search", "refine", "question", "compare", "policy", "order")
+# Suggestions for this shopper: the turn reads their profile and runs the recommender.
+_RECOMMEND = ("more like this", "what goes with this?", "recommend something",
+              "a gift for my dad who likes cooking, under $50")
+KINDS = ("search", "refine", "question", "recommend", "compare", "policy", "order")
 
 
 def _script(i: int) -> list[tuple[str, str]]:
@@ -49,6 +52,7 @@ def _script(i: int) -> list[tuple[str, str]]:
         ("search", search),
         ("refine", refine),
         ("question", question),
+        ("recommend", _RECOMMEND[i % len(_RECOMMEND)]),
         ("compare", "compare the first two"),
         ("policy", _POLICY[i % len(_POLICY)]),
         ("order", f"where is my order {10001 + (i * 7) % 40}?"),  # demo orders are 10001-10040

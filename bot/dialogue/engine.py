@@ -130,21 +130,28 @@ class Dialogue:
     # -- routing -------------------------------------------------------------------------
 
     async def plan(self, state: DialogueState, parse: Parse, history: tuple[Turn, ...] = (),
-                   profile: ShopperProfile | None = None) -> Plan:
+                   profile: ShopperProfile | Callable[[], Awaitable[ShopperProfile]] | None = None) -> Plan:
         """The reply plan for one parsed message; `state` is updated in place.
 
-        `profile` is what is known about the shopper; preferences stated in this message
-        count from this turn on (and are returned in `Plan.remember` to be stored).
+        `profile` is what is known about the shopper, or a coroutine function loading it
+        (then only the turns that rank for the shopper read it). Preferences stated in
+        this message count from this turn on (and are returned in `Plan.remember`).
         """
         remembered = preferences.stated(parse)
-        profile = profile or ShopperProfile()
-        if remembered:
-            merged = preferences.merge(profile.preferences(), remembered)
-            profile = profile.model_copy(update=merged.model_dump())
         intent = self._route(state, parse)
 
+        async def shopper() -> ShopperProfile:
+            known = (await profile() if callable(profile) else profile) or ShopperProfile()
+            if remembered:
+                merged = preferences.merge(known.preferences(), remembered)
+                known = known.model_copy(update=merged.model_dump())
+            return known
+
         def personal(method: Callable[[DialogueState, Parse, str, ShopperProfile], Awaitable[Plan]]) -> Any:
-            return lambda st, pa, it: method(st, pa, it, profile)
+            async def run(st: DialogueState, pa: Parse, it: str) -> Plan:
+                return await method(st, pa, it, await shopper())
+
+            return run
 
         handler = {
             "product_search": self._search_new,
