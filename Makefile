@@ -52,6 +52,7 @@ eval: data
 	$(SHOPBOT) eval retrieval $(if $(wildcard $(WANDS)/queries.tsv),--wands $(WANDS))
 	$(SHOPBOT) eval nlu
 	$(SHOPBOT) eval recsys $(if $(wildcard ../shared/data/dummyjson_carts.json),--dummyjson ../shared/data) --latency
+	$(if $(wildcard ../shared/data/sentiment_yelp_labelled.txt),$(SHOPBOT) eval sentiment --data ../shared/data)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -16,7 +16,7 @@ from bot.agents.auth import AgentTokens
 from bot.agents.desk import AgentDesk, NotHandlingError
 from bot.channels import agent, messenger, platform, rest, shoppers, slack, telegram, whatsapp, ws
 from bot.channels.auth import require_token
-from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, PERSONALIZATION, SEARCH, SETTINGS, STORE
+from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, RateLimiter
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
@@ -89,6 +89,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     parts = await open_assistant(settings, executor, app[METRICS])
     app[SEARCH], app[NLU_PIPELINE], app[STORE], app[ASSISTANT] = parts.search, parts.nlu, parts.store, parts.assistant
     app[PERSONALIZATION] = parts.personalization
+    app[REVIEWS] = parts.reviews
     app[agent.DESK] = desk = AgentDesk(parts.assistant, parts.presence)
     agent.listen(app, desk)
     ws.listen(app, parts.assistant.hub)

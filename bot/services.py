@@ -28,6 +28,7 @@ from retrieval.store import CatalogStore
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
+    from bot.merchant.reviews import ReviewAnalyzer
     from bot.shoppers import Personalization
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ class AssistantParts:
     assistant: Assistant
     presence: Presence
     personalization: Personalization
+    reviews: ReviewAnalyzer | None = None
 
     async def close(self) -> None:
         """Close the conversation store, the generator and the catalog."""
@@ -171,6 +173,7 @@ async def open_assistant(settings: Settings, executor: Executor, metrics: Metric
     from bot.nlu.batching import BatchingNLU
     from bot.shoppers import Personalization
     from bot.store.shoppers import ShopperStore
+    from bot.merchant.reviews import open_review_analyzer
     from bot.store.orders import SQLiteOrderSource, seed_demo_orders
 
     loop = asyncio.get_running_loop()
@@ -199,15 +202,16 @@ async def open_assistant(settings: Settings, executor: Executor, metrics: Metric
     personalization = await Personalization.open(
         ShopperStore(store), search, run, demo_shoppers=settings.demo_shoppers
     )
+    reviews = await run(lambda: open_review_analyzer(settings))
     dialogue = Dialogue(
         search, search.store, load_policy(settings), orders, encoder=encoder, store_name=settings.store_name,
         categories=_top_categories(vocabulary, search.store), run=run,
         agents_available=presence.available, agent_hours=presence.hours.text,
-        recommender=lambda: personalization.recommender,
+        recommender=lambda: personalization.recommender, reviews=reviews,
     )  # fmt: skip
     assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics,
                           personalization=personalization)
-    return AssistantParts(search, nlu, store, assistant, presence, personalization)
+    return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews)
 
 
 def _top_categories(vocabulary: CatalogVocabulary, store: CatalogStore) -> list[str]:

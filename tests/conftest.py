@@ -93,23 +93,28 @@ def sample_products() -> list[Product]:
 
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory):
-    """Settings whose data dir holds the real intent model, trained once per test session.
+    """Settings whose data dir holds the real intent and review sentiment models, trained
+    once per test session.
 
     SHOPBOT_TEST_MODEL_CACHE=DIR (a developer's convenience; CI leaves it unset) keeps the
-    trained model in DIR and reuses it while the training data is unchanged, so repeated
-    runs skip the ~3.5 minutes of training.
+    trained models in DIR and reuses them while their training data is unchanged, so
+    repeated runs skip the ~5 minutes of training.
     """
     import shutil
 
     from bot.config import Settings
+    from bot.merchant.sentiment import load_sentiment_model, sentiment_model_dir, train_sentiment_model
     from bot.services import intent_model_dir, load_intent_model, train_intent_model
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("nlu") / "data")
     cache = os.environ.get("SHOPBOT_TEST_MODEL_CACHE")
     if not cache:
         train_intent_model(settings)
+        train_sentiment_model(settings)
         return settings
     cached = Settings(data_dir=Path(cache))
     load_intent_model(cached)  # trains only when missing or stale
+    load_sentiment_model(cached)
     shutil.copytree(intent_model_dir(cached), intent_model_dir(settings))
+    shutil.copytree(sentiment_model_dir(cached), sentiment_model_dir(settings))
     return settings

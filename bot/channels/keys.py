@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.assistant import Assistant
 from bot.channels.limits import RateLimiter
 from bot.config import Settings
+from bot.merchant.reviews import ReviewAnalyzer
 from bot.metrics import Metrics
 from bot.nlu.parser import NLU
 from bot.shoppers import Personalization
@@ -24,3 +25,5 @@ STORE = web.AppKey("store", ConversationStore)
 METRICS = web.AppKey("metrics", Metrics)
 LIMITER = web.AppKey("limiter", RateLimiter)
 PERSONALIZATION = web.AppKey("personalization", Personalization)
+# None when no sentiment model is trained yet (`shopbot train sentiment`).
+REVIEWS = web.AppKey("reviews", ReviewAnalyzer | None)  # type: ignore[arg-type]

@@ -90,10 +90,13 @@ def progress_bar(label: str, unit: str = "product") -> Iterator[Callable[[int, i
 
 
 def _register() -> None:
-    from bot.cli import actions, bench, catalog, chat, config, evaluate, generation, nlu, recsys, search, serve
+    from bot.cli import (
+        actions, bench, catalog, chat, config, evaluate, generation, nlu, recsys, search, sentiment, serve,
+    )  # fmt: skip
 
-    # nlu, generation and recsys add commands to the eval group, so they register after evaluate.
-    for module in (catalog, search, evaluate, nlu, generation, recsys, bench, serve, chat, config, actions):
+    # nlu, generation, recsys and sentiment add commands to the eval group, so they register after
+    # evaluate; sentiment also adds to nlu's train group.
+    for module in (catalog, search, evaluate, nlu, generation, recsys, sentiment, bench, serve, chat, config, actions):
         module.register(main)
 
 

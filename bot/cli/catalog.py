@@ -9,6 +9,7 @@ import click
 
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
+from bot.merchant.sentiment import load_sentiment_model
 from bot.services import load_intent_model, open_catalog, open_search
 from catalog import DEMO_PRODUCTS
 from retrieval.errors import ImportRejectedError
@@ -156,7 +157,7 @@ def register(main: click.Group) -> None:
     @main.command()
     @click.pass_context
     def setup(ctx: click.Context) -> None:
-        """Prepare the data dir: import the demo catalog if empty, build the index, train NLU."""
+        """Prepare the data dir: import the demo catalog if empty, build the index, train the models."""
         settings = settings_of(ctx)
         with open_catalog(settings) as store:
             empty = store.count() == 0
@@ -167,3 +168,6 @@ def register(main: click.Group) -> None:
         with progress_bar("training the intent model", unit="step") as progress:
             meta = load_intent_model(settings, progress=progress).meta
         click.echo(f"intent model: held-out accuracy {meta.metrics.get('test_accuracy', 0):.3f}")
+        with progress_bar("training the review sentiment model", unit="step") as progress:
+            sentiment = load_sentiment_model(settings, progress=progress).meta
+        click.echo(f"review sentiment model: held-out accuracy {sentiment.metrics.get('test_accuracy', 0):.3f}")

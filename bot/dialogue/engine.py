@@ -12,17 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.dialogue import preferences
 from bot.dialogue.leave_message import offline_note
-from bot.dialogue.resolve import reference_of, resolve
+from bot.dialogue.resolve import by_name, reference_of, resolve
 from bot.dialogue.state import PAGE, CartLine, DialogueState
 from bot.generation.facts import AnswerContext, Constraints, ProductFacts, Turn, money
 from bot.nlu.parser import Parse
 from bot.skills.policy import INTENT_TOPICS, StorePolicy
 from bot.skills import recommend as suggest
 from bot.skills.product_qa import answer_question
+from bot.skills.reviews import asks_about_reviews, review_answer
 from bot.store.orders import OrderError, OrderSource
 from retrieval.catalog import Product, normalize_size
 from retrieval.embeddings import Encoder
@@ -30,6 +31,9 @@ from retrieval.filters import SearchFilters
 from retrieval.recommend import Recommender, ShopperProfile, SignalKind
 from retrieval.search import ProductSearch, Sort
 from retrieval.store import CatalogStore
+
+if TYPE_CHECKING:
+    from bot.merchant.reviews import ReviewAnalyzer
 
 T = TypeVar("T")
 Runner = Callable[[Callable[[], T]], Awaitable[T]]
@@ -103,6 +107,7 @@ class Dialogue:
         agents_available: Callable[[], bool] = lambda: True,
         agent_hours: str = "any time",
         recommender: Callable[[], Recommender] | None = None,
+        reviews: ReviewAnalyzer | None = None,
     ) -> None:
         self.search = search
         self.catalog = catalog
@@ -117,6 +122,7 @@ class Dialogue:
         self.agent_hours = agent_hours
         self._recommender = recommender
         self._own_recommender: Recommender | None = None
+        self.reviews = reviews
 
     @property
     def recommender(self) -> Recommender:
@@ -480,6 +486,8 @@ class Dialogue:
         return Plan(AnswerContext("clarify", parse.text, store_facts=(question,)))
 
     async def _question(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
+        if asks_about_reviews(parse.text):
+            return await self._review_summary(state, parse)
         products = await self._referred(state, parse)
         if not products:
             return self._which(parse, state)
@@ -492,6 +500,28 @@ class Dialogue:
         facts = ProductFacts.from_product(product)
         context = AnswerContext("product_answer", parse.text, products=(facts,), findings=tuple(findings))
         buttons = ("Add to cart", "Compare the first two") if facts.in_stock else ("Show similar",)
+        return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
+
+    async def _review_summary(self, state: DialogueState, parse: Parse) -> Plan:
+        # "What do people say about the Summit boots?" may name a product never shown: look
+        # it up by name among the closest search hits.
+        products = await self._referred(state, parse)
+        if not products:
+            hits = await self.run(lambda: self.search.search(parse.text, k=5))
+            found = [h.product for h in hits]
+            products = by_name(parse.text, found)
+            # "the TrailMax": a brand alone names the best-matching product of that brand.
+            if not products and found and found[0].brand and found[0].brand.lower() in parse.text.lower():
+                products = found[:1]
+        if not products:
+            return self._which(parse, state)
+        product = products[0]
+        state.remember_focus(product.id)
+        analyzer = self.reviews
+        summary = await self.run(lambda: analyzer.summary(product)) if analyzer and product.reviews else None
+        facts = ProductFacts.from_product(product)
+        context = AnswerContext("reviews", parse.text, products=(facts,), store_facts=tuple(review_answer(product, summary)))
+        buttons = ("Add to cart", "Show similar") if facts.in_stock else ("Show similar",)
         return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
 
     async def _compare(self, state: DialogueState, parse: Parse, intent: str) -> Plan:

@@ -44,7 +44,7 @@ def resolve(
             if kind == "most_expensive":
                 return [max(shown, key=lambda p: p.price)]
             return [max(shown, key=lambda p: p.rating or 0)]
-    named = _by_name(text, listed)
+    named = by_name(text, listed)
     if named:
         return named
     if state.focus and state.focus in products:
@@ -52,7 +52,7 @@ def resolve(
     return shown[:1] if len(shown) == 1 else []
 
 
-def _by_name(text: str, candidates: list[Product]) -> list[Product]:
+def by_name(text: str, candidates: list[Product]) -> list[Product]:
     """Products whose distinctive title words the shopper wrote ("the Summit boots")."""
     lowered = text.lower()
     scored = []

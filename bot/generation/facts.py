@@ -14,7 +14,7 @@ from retrieval.catalog import Product
 
 Skill = Literal[
     "search", "product_answer", "recommend", "compare", "policy", "cart", "order",
-    "handoff", "clarify", "smalltalk", "fallback", "redirect",
+    "handoff", "clarify", "smalltalk", "fallback", "redirect", "reviews",
 ]  # fmt: skip
 SKILLS: tuple[str, ...] = Skill.__args__  # type: ignore[attr-defined]
 

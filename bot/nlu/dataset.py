@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import random
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import ShopbotError
+from bot.nlu.finetune import hash_lines, split_by
 
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_FILE = DATA_DIR / "train.yml"
@@ -65,26 +63,9 @@ def load_examples(path: Path) -> list[Example]:
 
 def data_hash(examples: Iterable[Example]) -> str:
     """A short hash of the examples, stored with a model so it is retrained when data changes."""
-    digest = hashlib.sha256()
-    for ex in examples:
-        digest.update(f"{ex.intent}\t{ex.text}\n".encode())
-    return digest.hexdigest()[:16]
+    return hash_lines(f"{ex.intent}\t{ex.text}" for ex in examples)
 
 
-def stratified_split(
-    examples: Sequence[Example], share: float, seed: int
-) -> tuple[list[Example], list[Example]]:
+def stratified_split(examples: Sequence[Example], share: float, seed: int) -> tuple[list[Example], list[Example]]:
     """Split off `share` of each intent's examples (at least one) as a second list."""
-    by_intent: dict[str, list[Example]] = defaultdict(list)
-    for ex in examples:
-        by_intent[ex.intent].append(ex)
-    rng = random.Random(seed)
-    kept: list[Example] = []
-    held: list[Example] = []
-    for intent in sorted(by_intent):
-        group = list(by_intent[intent])
-        rng.shuffle(group)
-        n = max(1, round(len(group) * share)) if len(group) > 1 else 0
-        held.extend(group[:n])
-        kept.extend(group[n:])
-    return kept, held
+    return split_by(examples, lambda ex: ex.intent, share, seed)

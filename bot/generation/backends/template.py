@@ -179,6 +179,7 @@ RENDERERS: dict[str, Callable[[AnswerContext], list[str]]] = {
     "compare": _compare,
     "policy": _policy,
     "cart": _facts_or("Your cart is empty."),
+    "reviews": _facts_or("I couldn't find reviews for that product."),
     "order": _facts_or("I couldn't find that order. Could you check the order number?"),
     "handoff": _facts_or(
         "I'm connecting you with a member of our team. They will see this conversation, so you won't need to repeat yourself."

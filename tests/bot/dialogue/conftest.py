@@ -10,6 +10,7 @@ import pytest
 from bot.dialogue.engine import Dialogue, Plan
 from bot.dialogue.state import DialogueState
 from bot.generation.backends.template import render
+from bot.merchant.reviews import open_review_analyzer
 from bot.nlu.parser import NLU
 from bot.services import load_nlu, load_policy, open_search
 from bot.store.orders import SQLiteOrderSource, seed_demo_orders
@@ -45,15 +46,15 @@ def demo_dialogue_parts(shipped, encoder, tmp_path_factory):
     store.upsert_many(read_catalog(DEMO_PRODUCTS, "jsonl").products)
     search, _ = open_search(settings, store=store, encoder=encoder)
     nlu = load_nlu(settings, store)
-    return settings, store, search, nlu
+    return settings, store, search, nlu, open_review_analyzer(settings)
 
 
 @pytest.fixture
 async def shopper(demo_dialogue_parts, tmp_path: Path):
-    settings, store, search, nlu = demo_dialogue_parts
+    settings, store, search, nlu, reviews = demo_dialogue_parts
     conversations = SQLiteConversationStore(tmp_path / "shopbot.db")
     orders = SQLiteOrderSource(conversations)
     await seed_demo_orders(orders, [(p.id, p.title, p.price) for p in store.sample_products(60)], today=None)
-    dialogue = Dialogue(search, store, load_policy(settings), orders, categories=store.top_categories())
+    dialogue = Dialogue(search, store, load_policy(settings), orders, categories=store.top_categories(), reviews=reviews)
     yield Shopper(dialogue, nlu, DialogueState())
     await conversations.close()

@@ -1,0 +1,1 @@
+"""Merchant tools: what reviews say (sentiment, aspect summaries) for store owners and shoppers."""
