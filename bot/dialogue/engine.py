@@ -503,16 +503,12 @@ class Dialogue:
         return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
 
     async def _review_summary(self, state: DialogueState, parse: Parse) -> Plan:
-        # "What do people say about the Summit boots?" may name a product never shown: look
-        # it up by name among the closest search hits.
-        products = await self._referred(state, parse)
+        # "What do people say about the TrailMax boots?" names a product (maybe never shown):
+        # a name beats the focus. "...about the first one / it" refers to what was shown.
+        reference = reference_of(parse.entities)
+        products = [] if reference else await self._named(state, parse)
         if not products:
-            hits = await self.run(lambda: self.search.search(parse.text, k=5))
-            found = [h.product for h in hits]
-            products = by_name(parse.text, found)
-            # "the TrailMax": a brand alone names the best-matching product of that brand.
-            if not products and found and found[0].brand and found[0].brand.lower() in parse.text.lower():
-                products = found[:1]
+            products = await self._referred(state, parse)
         if not products:
             return self._which(parse, state)
         product = products[0]
@@ -523,6 +519,24 @@ class Dialogue:
         context = AnswerContext("reviews", parse.text, products=(facts,), store_facts=tuple(review_answer(product, summary)))
         buttons = ("Add to cart", "Show similar") if facts.in_stock else ("Show similar",)
         return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
+
+    async def _named(self, state: DialogueState, parse: Parse) -> list[Product]:
+        """The product a message names: by distinctive title words among what was shown and the
+        closest search hits, or, when it names a brand or category, the best hit of that brand."""
+        shown = await self._products(state.shown())
+        found = by_name(parse.text, shown)
+        if found:
+            return found
+        hits = [h.product for h in await self.run(lambda: self.search.search(parse.text, k=5))]
+        found = by_name(parse.text, hits)
+        if found or not hits:
+            return found
+        brands = {str(e.value).lower() for e in parse.entities if e.type == "brand"}
+        categories = any(e.type == "category" for e in parse.entities)
+        best = hits[0]
+        if (brands and (best.brand or "").lower() in brands) or (categories and not brands):
+            return [best]
+        return []
 
     async def _compare(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
         products = await self._referred(state, parse)
