@@ -45,6 +45,7 @@ bench: data
 	$(SHOPBOT) bench
 	$(SHOPBOT) bench --suite turns
 	$(SHOPBOT) bench --suite actions
+	$(SHOPBOT) bench --suite copy
 
 WANDS := ../shared/data/wands_eval
 

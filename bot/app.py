@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from bot.agents.auth import AgentTokens
 from bot.agents.desk import AgentDesk, NotHandlingError
-from bot.channels import agent, messenger, platform, rest, shoppers, slack, telegram, whatsapp, ws
+from bot.channels import admin, agent, copy, messenger, platform, rest, shoppers, slack, telegram, whatsapp, ws
 from bot.channels.auth import require_token
 from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, RateLimiter
@@ -206,6 +206,8 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/conversations/{id}", transcript)
     rest.add_routes(app)
     shoppers.add_routes(app)
+    admin.add_routes(app)
+    copy.add_routes(app)
     ws.add_routes(app)
     agent.add_routes(app)
     site.add_routes(app)

@@ -23,10 +23,10 @@ def register(main: click.Group) -> None:
     )
     @click.option(
         "--suite",
-        type=click.Choice(["all", "search", "nlu", "generation", "turns", "actions"]),
+        type=click.Choice(["all", "search", "nlu", "generation", "turns", "actions", "copy"]),
         default="all",
         show_default=True,
-        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; neither is part of all).",
+        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; none of these is part of all).",
     )
     @click.pass_context
     def bench(ctx: click.Context, sizes: str, suite: str) -> None:
@@ -48,6 +48,12 @@ def register(main: click.Group) -> None:
             if ctx.get_parameter_source("sizes") is click.core.ParameterSource.DEFAULT:
                 counts = [1000, 100000]
             run_turns(settings, counts, click.echo)
+            return
+        if suite == "copy":
+            from bot.bench_copy import demo_products
+            from bot.bench_copy import run as run_copy
+
+            run_copy(demo_products(120), click.echo, cache_root=settings.data_dir / "models" / "local")
             return
         if suite == "actions":
             from bot.bench_actions import report

@@ -3,11 +3,16 @@
 It reads an answer sentence by sentence (so streaming can send each sentence once it
 passes) and reports what is unsupported: money amounts and currencies, percentages and
 discounts, promo codes, ratings and review counts, stock claims, sizes, colours, product
-and brand names, personal data, and echoes of the system prompt.
+and brand names, materials and certifications, personal data, and echoes of the system prompt.
 
 Amounts are grounded only by structured facts (prices, the store policy, store facts,
 what the shopper asked for), never by description or review text: a review that says
-"now only $1" is data, not a price.
+"now only $1" is data, not a price. Certifications and "free of"/"proof" claims
+("organic", "OEKO-TEX", "BPA-free", "waterproof") follow the same rule: only an
+affirmative attribute, the title, the category, the policy or a store fact grounds them.
+A material may also be grounded by the store's own description text (`product_texts`),
+but review text never grounds a claim. A skill's review quote repeated verbatim inside
+quotation marks is attribution ("a reviewer says: “...”"), not a claim of the store's.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from bot.generation import claims
 from bot.generation.facts import AnswerContext, ProductFacts
 from bot.generation.guardrails import UNSAFE_RE
-from bot.generation.prompt import STRICT_RULES, SYSTEM_PROMPT, TASKS
+from bot.generation.prompt import COPY_PROMPT_TEXTS, STRICT_RULES, SYSTEM_PROMPT, TASKS
 from retrieval.catalog import normalize_color, normalize_size
 
 BASE_COLORS = {
@@ -84,7 +89,25 @@ def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-_PROMPT_NGRAMS = _ngrams(_words(" ".join([SYSTEM_PROMPT, STRICT_RULES, *TASKS.values()])), _LEAK_NGRAM)
+_PROMPT_NGRAMS = _ngrams(_words(" ".join([SYSTEM_PROMPT, STRICT_RULES, *TASKS.values(), *COPY_PROMPT_TEXTS])), _LEAK_NGRAM)
+
+# Attribute values that deny rather than state: "waterproof: no" grounds no waterproof claim.
+_NEGATIVE_VALUES = {"no", "false", "none", "n/a", "0", "not", "unknown"}
+# "not waterproof", "isn't listed as organic", "don't say anything about BPA": a denial or an
+# admission of not knowing is not a claim. "Don't miss these organic tees" still is.
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|isn't|aren't|wasn't|weren't|nor)\s+(?:(?:listed|described|marked|labell?ed|stated|said|"
+    r"sold|advertised|claimed)\s+)?(?:as\s+|to\s+be\s+)?(?:[\w-]+\s+)?$"
+    r"|\b(?:say|says|said|mention|mentions|state|states|list|lists)\s+(?:anything|nothing)\s+(?:about|on)\s+"
+    r"(?:whether\s+)?(?:(?:it|they)\s+(?:is|are)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# "organic: no", "dishwasher safe tray: no" in a list of attributes (a comparison) states the opposite of a claim.
+_NEGATED_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}\s*[:=]\s*(?:no|false|none|n/a)\b", re.IGNORECASE)
+_QUOTED_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+# One claim implies another the catalog need not spell out.
+_IMPLIES = {"waterproof": {"water-resistant"}, "oeko-tex": {"certified"}, "fsc": {"certified"}, "gots": {"certified", "organic"}}
+_SPELLINGS = {"aluminium": "aluminum", "carbon fibre": "carbon fiber"}
 
 
 @dataclass
@@ -102,6 +125,9 @@ class _Allowed:
     budget: list[tuple[float, str]] = field(default_factory=list)
     free: bool = False
     urls: set[str] = field(default_factory=set)
+    certifications: set[str] = field(default_factory=set)
+    material_text: str = ""
+    quotes: list[str] = field(default_factory=list)
 
 
 def _structured_texts(context: AnswerContext) -> list[str]:
@@ -118,8 +144,49 @@ def _structured_texts(context: AnswerContext) -> list[str]:
     return texts
 
 
-def _build_allowed(context: AnswerContext) -> _Allowed:
+def _affirmative(value: str) -> bool:
+    folded = value.strip().lower()
+    return folded not in _NEGATIVE_VALUES and not folded.startswith(("no ", "not "))
+
+
+def _claim_texts(context: AnswerContext) -> list[str]:
+    """Structured texts that may ground a certification: affirmative facts only."""
+    texts = list(context.store_facts)
+    if context.policy:
+        texts += [context.policy.title, context.policy.text]
+    for reasons in context.reasons.values():
+        texts.extend(reasons)
+    for f in context.findings:
+        if f.source in ("attribute", "catalog") and _affirmative(f.answer):
+            texts.append(f"{f.topic} {f.answer}")
+    for p in context.products:
+        texts += [p.title, p.brand or "", p.category]
+        texts += [f"{k} {v}" for k, v in p.attributes if _affirmative(v)]
+    return texts
+
+
+def _fold_material(text: str) -> str:
+    text = text.lower()
+    for spelling, canonical in _SPELLINGS.items():
+        text = text.replace(spelling, canonical)
+    return text
+
+
+def _build_claims(allowed: _Allowed, context: AnswerContext, product_texts: Iterable[str]) -> None:
+    structured = _claim_texts(context)
+    for text in structured:
+        for name, _, _ in claims.find_certifications(text):
+            allowed.certifications |= {name, *_IMPLIES.get(name, ())}
+    # The store's own prose may say what a product is made of; reviewers may not.
+    prose = [*product_texts, *(f.quote for f in context.findings if f.source == "description" and f.quote)]
+    allowed.material_text = _fold_material(" | ".join([*structured, *prose]))
+    allowed.quotes = [" ".join(f.quote.split()).lower() for f in context.findings if f.quote]
+
+
+def _build_allowed(context: AnswerContext, prose: Iterable[str] = ()) -> _Allowed:
     allowed = _Allowed()
+    prose = list(prose)
+    _build_claims(allowed, context, prose)
     currencies = {p.currency for p in context.products} or {"USD"}
     for p in context.products:
         allowed.money.append((p.price, p.currency))
@@ -165,6 +232,7 @@ def _build_allowed(context: AnswerContext) -> _Allowed:
     # Names may come from the shopper's own words ("do you have Nike?") but amounts may not.
     free_text = [context.message, context.store_name, *[t.text for t in context.history]]
     free_text += [f.quote for f in context.findings if f.quote]
+    free_text += prose  # names the store's own description uses
     allowed.text = " ".join([*product_texts, *structured, constraint_text]).lower()
     words = _words(" ".join([allowed.text, *free_text]))
     # "8-inch" also grounds "Inch"; "gold-plated" also "plated".
@@ -176,14 +244,29 @@ def _build_allowed(context: AnswerContext) -> _Allowed:
 class GroundingChecker:
     """Checks answers against one context. `check` is stateless; `check_sentence` tracks mentions."""
 
-    def __init__(self, context: AnswerContext, *, brands: Iterable[str] = (), colors: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        context: AnswerContext,
+        *,
+        brands: Iterable[str] = (),
+        colors: Iterable[str] = (),
+        product_texts: Iterable[str] = (),
+    ) -> None:
+        """`product_texts`: the store's own prose about the products (descriptions). It grounds
+        materials and names, never amounts or certifications."""
         self.context = context
-        self.allowed = _build_allowed(context)
+        self.allowed = _build_allowed(context, product_texts)
         self.colors = sorted({normalize_color(c) for c in [*BASE_COLORS, *colors]}, key=len, reverse=True)
         in_context = {(p.brand or "").lower() for p in context.products}
         self.foreign_brands = {b.lower() for b in brands if b and b.lower() not in in_context}
         self.foreign_brands -= {w for w in self.allowed.tokens if w in self.foreign_brands and w in self.allowed.text}
         self._distinctive = self._distinctive_tokens(context.products)
+        # Hashtags that just spell a product's brand, category or title ("#cradlewood").
+        self._name_tags = {
+            re.sub(r"[^a-z0-9]", "", name.lower())
+            for p in context.products
+            for name in [p.brand or "", p.title, *p.category.split(" > ")]
+        } - {""}
         self._last_product: ProductFacts | None = None
 
     # -- public ------------------------------------------------------------------------
@@ -208,6 +291,7 @@ class GroundingChecker:
             *self._check_stock(sentence, mentions),
             *self._check_sizes(sentence, mentions),
             *self._check_colors(sentence),
+            *self._check_materials(sentence),
             *self._check_names(sentence),
             *self._check_safety(sentence),
         ]
@@ -344,6 +428,44 @@ class GroundingChecker:
                 found.append(Violation("color", color, "no product in the facts comes in this colour"))
                 lowered = re.sub(pattern, " ", lowered)
         return found
+
+    def _check_materials(self, sentence: str) -> list[Violation]:
+        """Certifications and materials the facts do not state (denials and attributed quotes aside)."""
+        if not self.context.products:
+            return []  # with no product in view ("try “waterproof boots”") nothing is claimed of one
+        quoted = self._attributed_spans(sentence)
+        found = []
+        for name, position, text in claims.find_certifications(sentence):
+            if name in self.allowed.certifications or self._exempt(sentence, position, quoted, text):
+                continue
+            found.append(Violation("certification", text, f"no catalog attribute says {name!r}"))
+        for material, position, text in claims.find_materials(sentence):
+            if self._exempt(sentence, position, quoted, text):
+                continue
+            folded = _fold_material(material)
+            if not re.search(rf"(?<![\w-]){re.escape(folded)}(?!\w)", self.allowed.material_text):
+                found.append(Violation("material", text, "the catalog does not say the product is made of this"))
+        return found
+
+    def _attributed_spans(self, sentence: str) -> list[tuple[int, int]]:
+        """Quoted spans that repeat, word for word, a quote a skill chose as evidence."""
+        spans = []
+        for m in _QUOTED_RE.finditer(sentence):
+            inner = " ".join((m.group(1) or m.group(2)).split()).lower().strip(" .!?,")
+            if inner and any(inner in q for q in self.allowed.quotes):
+                spans.append((m.start(), m.end()))
+        return spans
+
+    def _exempt(self, sentence: str, position: int, quoted: list[tuple[int, int]], text: str) -> bool:
+        """A hashtag spelling a product's own name, an attributed quote, or a denial."""
+        if sentence.startswith("#", position):
+            tag = claims.HASHTAG_RE.match(sentence, position)
+            return tag is not None and tag.group("tag").lower() in self._name_tags
+        if any(a <= position < b for a, b in quoted):
+            return True
+        if _NEGATED_AFTER.match(sentence, position + len(text)):
+            return True
+        return _NEGATED_BEFORE.search(sentence[:position]) is not None
 
     def _check_names(self, sentence: str) -> list[Violation]:
         """Made-up or foreign product and brand names.

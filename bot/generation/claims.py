@@ -84,7 +84,8 @@ EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?!\w)")
 
-SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"')\]]?\s+|\n+")
+# A closing quote may follow the full stop: “Fits true to size.” Next sentence.
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]?\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -220,3 +221,98 @@ def split_sentences(text: str) -> tuple[list[str], str]:
             sentences.append(sentence)
         last = m.end()
     return sentences, text[last:]
+
+
+# -- materials and certifications ------------------------------------------------------
+#
+# A certification or a "free of"/"proof" claim is a promise a store can be held to, so it
+# must come from a structured catalog fact (an attribute, the title, the store policy). A
+# material is what a product is made of: the store's own description may also ground it.
+# Each claim has one canonical name and the spellings that state it.
+CERTIFICATIONS: dict[str, str] = {
+    "organic": r"organic(?:ally)?",
+    "certified": r"certifi(?:ed|cation|cations)",
+    "oeko-tex": r"oeko[- ]?tex",
+    "fsc": r"fsc",
+    "gots": r"gots",
+    "fair trade": r"fair[- ]?trade",
+    "usda": r"usda",
+    "non-gmo": r"non[- ]?gmo",
+    "b corp": r"b[- ]?corp",
+    "vegan": r"vegan",
+    "cruelty-free": r"cruelty[- ]free",
+    "bpa-free": r"bpa[- ]free|free of bpa|no bpa|without bpa",
+    "pfas-free": r"pf(?:as|oa)[- ]free|free of pf(?:as|oa)",
+    "lead-free": r"lead[- ]free",
+    "phthalate-free": r"phthalate[- ]free",
+    "non-toxic": r"non[- ]?toxic",
+    "waterproof": r"water[- ]?proof",
+    "water-resistant": r"water[- ]resist(?:ant|ance)",
+    "hypoallergenic": r"hypo[- ]?allergenic",
+    "dermatologist tested": r"dermatologist[- ](?:tested|approved|recommended)",
+    "biodegradable": r"biodegradable",
+    "compostable": r"compostable",
+    "gluten-free": r"gluten[- ]free",
+    "grain-free": r"grain[- ]free",
+    "fragrance-free": r"fragrance[- ]free|unscented",
+    "dishwasher safe": r"dishwasher[- ]safe",
+    "leakproof": r"leak[- ]?proof",
+    "eco-friendly": r"eco[- ]friendly",
+}  # fmt: skip
+# Longest spellings first, so "vegan leather" is read before "leather".
+MATERIALS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "cotton|linen|wool|merino wool|merino|cashmere|alpaca|silk|hemp|jute|leather|full-grain leather|"
+            "top-grain leather|genuine leather|vegan leather|faux leather|suede|nubuck|patent leather|polyester|"
+            "recycled polyester|nylon|recycled nylon|spandex|elastane|lycra|bamboo|viscose|rayon|modal|lyocell|"
+            "tencel|denim|canvas|fleece|velvet|satin|corduroy|goose down|duck down|memory foam|latex|rubber|"
+            "natural rubber|silicone|neoprene|stainless steel|steel|carbon steel|cast iron|aluminum|aluminium|"
+            "copper|brass|bronze|titanium|sterling silver|14k gold|18k gold|gold-plated|glass|borosilicate glass|"
+            "tempered glass|ceramic|porcelain|stoneware|marble|granite|concrete|solid wood|wood|oak|walnut|maple|"
+            "teak|acacia|birch|pine|cedar|cork|plastic|pvc|polypropylene|acrylic|resin|wicker|rattan|"
+            "carbon fiber|carbon fibre"
+        ).split("|"),
+        key=len,
+        reverse=True,
+    )
+)
+CERTIFICATION_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?P<c{i}>{p})" for i, p in enumerate(CERTIFICATIONS.values())) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+# "cotton-blend" names cotton, so a hyphen may follow a material (but not precede it: "non-leather").
+MATERIAL_RE = re.compile(r"(?<![\w-])(?P<m>" + "|".join(re.escape(m) for m in MATERIALS) + r")(?!\w)", re.IGNORECASE)
+HASHTAG_RE = re.compile(r"#(?P<tag>\w+)")
+_CERT_NAMES = list(CERTIFICATIONS)
+
+
+def find_certifications(text: str) -> list[tuple[str, int, str]]:
+    """Certification and "free of"/"proof" claims in text, as (canonical name, position, text).
+
+    Hashtags are read too ("#organiccotton"): run-together words hide a claim from word
+    boundaries, not from a reader.
+    """
+    found = []
+    for m in CERTIFICATION_RE.finditer(text):
+        index = next(i for i, v in enumerate(m.groups()) if v is not None)
+        found.append((_CERT_NAMES[index], m.start(), m.group(0)))
+    for tag in HASHTAG_RE.finditer(text):
+        body = tag.group("tag").lower()
+        for name, pattern in CERTIFICATIONS.items():
+            if re.search(pattern.replace("[- ]", "[-_ ]?"), body) and not any(s == tag.start() + 1 for _, s, _ in found):
+                found.append((name, tag.start(), tag.group(0)))
+    return found
+
+
+def find_materials(text: str) -> list[tuple[str, int, str]]:
+    """Materials named in text, as (lower-case material, position, text)."""
+    found = [(m.group("m").lower(), m.start(), m.group(0)) for m in MATERIAL_RE.finditer(text)]
+    # In a hashtag only a whole material counts ("#leather"): "#cradlewood" is a brand, not wood.
+    for tag in HASHTAG_RE.finditer(text):
+        body = tag.group("tag").lower()
+        for material in MATERIALS:
+            if body in (material.replace(" ", "").replace("-", ""), material.replace(" ", "") + "s"):
+                found.append((material, tag.start(), tag.group(0)))
+                break
+    return found
