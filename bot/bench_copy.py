@@ -18,8 +18,8 @@ import argparse
 import asyncio
 import json
 import re
-import zlib
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -89,13 +89,17 @@ def _line(name: str, outcomes: Counter[str], total: int, flagged: int, rate: flo
     )
 
 
-async def run_copy(products: list[Product], say: Say, *, local_products: int = 3, cache_root: Path | None = None) -> None:
+async def run_copy(
+    products: list[Product], say: Say, *, local_products: int = 3, cache_root: Path | None = None
+) -> None:
     """All copy benchmarks; prints a table through `say`."""
     vocabulary = CatalogVocabulary.from_products(products)
     kinds = list(KINDS)
     say("copy: share of variants whose first draft passed the check (grounded), passed on the stricter")
     say("retry (retried) or was replaced by template copy; 'flagged' = final texts a re-check rejects")
-    say(f"  {'backend':<9} {'products':>8} {'variants':>8} {'grounded':>9} {'retried':>8} {'replaced':>9} {'flagged':>8} {'products/s':>10}")
+    say(
+        f"  {'backend':<9} {'products':>8} {'variants':>8} {'grounded':>9} {'retried':>8} {'replaced':>9} {'flagged':>8} {'products/s':>10}"
+    )
     outcomes, total, flagged, rate = await _measure("template", TemplateGenerator(), products, vocabulary, kinds)
     say(_line("template", outcomes, total, flagged, rate, len(products)))
 
@@ -144,7 +148,9 @@ def main() -> None:
     """`python -m bot.bench_copy`: the suite over the demo catalog."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=120, help="demo products for template and stub (default 120)")
-    parser.add_argument("--local-products", type=int, default=3, help="products for the local model (default 3; 0 skips)")
+    parser.add_argument(
+        "--local-products", type=int, default=3, help="products for the local model (default 3; 0 skips)"
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="where the converted local model is cached")
     args = parser.parse_args()
     run(demo_products(args.products), print, local_products=args.local_products,

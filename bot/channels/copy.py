@@ -22,7 +22,13 @@ from bot.channels.keys import ASSISTANT, EXECUTOR, SEARCH, SETTINGS
 from bot.channels.limits import MessageRejected
 from bot.config import describe_validation_error
 from bot.merchant.copywriter import (
-    MAX_VARIANTS, MAX_WORDS, CopyRequest, CopyRequestError, CopyWriter, ProductNotFoundError, get_product,
+    MAX_VARIANTS,
+    MAX_WORDS,
+    CopyRequest,
+    CopyRequestError,
+    CopyWriter,
+    ProductNotFoundError,
+    get_product,
 )  # fmt: skip
 
 EXAMPLE = '{"product_id": "SB-00001", "kind": "ad", "tone": "playful", "max_words": 30, "variants": 2}'

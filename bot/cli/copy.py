@@ -10,8 +10,8 @@ import click
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
 from bot.merchant.copy_batch import CopySelectionError, open_output, run_batch, select_products
-from bot.merchant.copywriter import KINDS, CopyRequest, CopyResult, CopyWriter, get_product
 from bot.merchant.copy_template import TONES
+from bot.merchant.copywriter import KINDS, CopyRequest, CopyResult, CopyWriter, get_product
 
 
 def _writer(settings: Settings, store: object, backend: str | None) -> CopyWriter:
@@ -76,8 +76,12 @@ def register(main: click.Group) -> None:
         "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
         help="Write rows to this .csv or .jsonl file (needed for --category and --all).",
     )  # fmt: skip
-    @click.option("--backend", default=None, help="Generator to use (template, local, openai); default: the configured one.")
-    @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True, help="Products written at once.")
+    @click.option(
+        "--backend", default=None, help="Generator to use (template, local, openai); default: the configured one."
+    )
+    @click.option(
+        "--concurrency", type=click.IntRange(1, 32), default=4, show_default=True, help="Products written at once."
+    )
     @click.pass_context
     def copy_command(
         ctx: click.Context, product_id: str | None, kind: str, tone: str, max_words: int | None, variants: int,

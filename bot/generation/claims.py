@@ -260,23 +260,27 @@ CERTIFICATIONS: dict[str, str] = {
     "eco-friendly": r"eco[- ]friendly",
 }  # fmt: skip
 # Longest spellings first, so "vegan leather" is read before "leather".
+# fmt: off
 MATERIALS: tuple[str, ...] = tuple(
     sorted(
-        (
-            "cotton|linen|wool|merino wool|merino|cashmere|alpaca|silk|hemp|jute|leather|full-grain leather|"
-            "top-grain leather|genuine leather|vegan leather|faux leather|suede|nubuck|patent leather|polyester|"
-            "recycled polyester|nylon|recycled nylon|spandex|elastane|lycra|bamboo|viscose|rayon|modal|lyocell|"
-            "tencel|denim|canvas|fleece|velvet|satin|corduroy|goose down|duck down|memory foam|latex|rubber|"
-            "natural rubber|silicone|neoprene|stainless steel|steel|carbon steel|cast iron|aluminum|aluminium|"
-            "copper|brass|bronze|titanium|sterling silver|14k gold|18k gold|gold-plated|glass|borosilicate glass|"
-            "tempered glass|ceramic|porcelain|stoneware|marble|granite|concrete|solid wood|wood|oak|walnut|maple|"
-            "teak|acacia|birch|pine|cedar|cork|plastic|pvc|polypropylene|acrylic|resin|wicker|rattan|"
-            "carbon fiber|carbon fibre"
-        ).split("|"),
+        [
+            "cotton", "linen", "wool", "merino wool", "merino", "cashmere", "alpaca", "silk", "hemp", "jute",
+            "leather", "full-grain leather", "top-grain leather", "genuine leather", "vegan leather",
+            "faux leather", "suede", "nubuck", "patent leather", "polyester", "recycled polyester", "nylon",
+            "recycled nylon", "spandex", "elastane", "lycra", "bamboo", "viscose", "rayon", "modal", "lyocell",
+            "tencel", "denim", "canvas", "fleece", "velvet", "satin", "corduroy", "goose down", "duck down",
+            "memory foam", "latex", "rubber", "natural rubber", "silicone", "neoprene", "stainless steel", "steel",
+            "carbon steel", "cast iron", "aluminum", "aluminium", "copper", "brass", "bronze", "titanium",
+            "sterling silver", "14k gold", "18k gold", "gold-plated", "glass", "borosilicate glass",
+            "tempered glass", "ceramic", "porcelain", "stoneware", "marble", "granite", "concrete", "solid wood",
+            "wood", "oak", "walnut", "maple", "teak", "acacia", "birch", "pine", "cedar", "cork", "plastic", "pvc",
+            "polypropylene", "acrylic", "resin", "wicker", "rattan", "carbon fiber", "carbon fibre",
+        ],
         key=len,
         reverse=True,
     )
 )
+# fmt: on
 CERTIFICATION_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<c{i}>{p})" for i, p in enumerate(CERTIFICATIONS.values())) + r")(?![\w-])",
     re.IGNORECASE,
@@ -299,8 +303,9 @@ def find_certifications(text: str) -> list[tuple[str, int, str]]:
         found.append((_CERT_NAMES[index], m.start(), m.group(0)))
     for tag in HASHTAG_RE.finditer(text):
         body = tag.group("tag").lower()
+        already = any(s == tag.start() + 1 for _, s, _ in found)  # "#fsc" is read by the main pattern
         for name, pattern in CERTIFICATIONS.items():
-            if re.search(pattern.replace("[- ]", "[-_ ]?"), body) and not any(s == tag.start() + 1 for _, s, _ in found):
+            if not already and re.search(pattern.replace("[- ]", "[-_ ]?"), body):
                 found.append((name, tag.start(), tag.group(0)))
     return found
 

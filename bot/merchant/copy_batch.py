@@ -36,7 +36,7 @@ class CopySelectionError(ShopbotError):
 
 
 def output_format(path: Path) -> str:
-    """"csv" or "jsonl", from the file's extension."""
+    """ "csv" or "jsonl", from the file's extension."""
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
@@ -51,7 +51,7 @@ def _category_key(text: str) -> str:
 def select_products(store: CatalogStore, *, category: str | None = None, everything: bool = False) -> list[Product]:
     """The products a batch covers: a category branch (any depth), or the whole catalog."""
     if not category and not everything:
-        raise CopySelectionError("choose the products: a product id, --category \"Apparel/Women\" or --all")
+        raise CopySelectionError('choose the products: a product id, --category "Apparel/Women" or --all')
     rows = store.filter_rows()
     if category:
         wanted = _category_key(category)

@@ -199,9 +199,7 @@ class TemplateCopywriter:
         brand = facts.product.brand
         # "the Fernweave Sweater from Fernweave" says the brand twice.
         redundant = bool(brand) and brand.lower() in facts.product.title.lower()  # type: ignore[union-attr]
-        usable = tuple(
-            b for b in bank if "{brand}" not in b or (brand and not (redundant and "{title}" in b))
-        ) or bank
+        usable = tuple(b for b in bank if "{brand}" not in b or (brand and not (redundant and "{title}" in b))) or bank
         return self._fill(self._pick(usable, variant, rng), facts)
 
     def _pick(self, bank: tuple[str, ...], variant: int, rng: random.Random) -> str:
@@ -308,7 +306,11 @@ class TemplateCopywriter:
         headline = self._phrase(HEADLINES[tone], facts, variant, rng)
         features = self._features(facts, rng, variant)[:2]
         price = self._price(facts, tone, variant, rng)
-        line = f"{features[0][0].upper()}{features[0][1:]}{', ' + features[1] if len(features) > 1 else ''}. {price}" if features else price
+        line = (
+            f"{features[0][0].upper()}{features[0][1:]}{', ' + features[1] if len(features) > 1 else ''}. {price}"
+            if features
+            else price
+        )
         call = self._pick(CALLS[tone], variant, rng)
         pieces = self._fit([(0, headline), (2, line), (1, call)], max_words, facts.product.title)
         if len(pieces) == 3 or word_count(line) + word_count(headline) + word_count(call) <= max_words:
@@ -345,7 +347,9 @@ class TemplateCopywriter:
         ]
         if facts.store_name != "our store":
             body.append((7, f"The team at {facts.store_name}"))
-        kept = self._fit([(r, t) for r, t in body if t], max(max_words - word_count(subject), 1), f"{facts.product.title}.")
+        kept = self._fit(
+            [(r, t) for r, t in body if t], max(max_words - word_count(subject), 1), f"{facts.product.title}."
+        )
         # Greeting, body, then the call to action and sign-off on lines of their own.
         own_line = {GREETINGS[tone], body[-1][1] if facts.store_name != "our store" else None, *CALLS[tone]}
         lines: list[str] = []

@@ -49,7 +49,9 @@ ANGLES = (
 )
 _MAX_HIGHLIGHTS = 3
 # Review sentences about the shop rather than the product do not sell the product.
-_OFF_TOPIC = re.compile(r"\b(?:deliver(?:y|ed)|shipping|shipped|arrived|seller|package|packaging|refund|customer service)\b", re.I)
+_OFF_TOPIC = re.compile(
+    r"\b(?:deliver(?:y|ed)|shipping|shipped|arrived|seller|package|packaging|refund|customer service)\b", re.IGNORECASE
+)
 
 
 class CopyRequestError(ShopbotError):
@@ -137,18 +139,22 @@ def mentions_product(facts: ProductFacts, text: str) -> bool:
     lowered = text.lower()
     if facts.title.lower() in lowered or (facts.brand and re.search(rf"\b{re.escape(facts.brand.lower())}\b", lowered)):
         return True
-    words = [w for w in re.findall(r"[a-z0-9][a-z0-9'-]+", facts.title.lower()) if len(w) >= 4 and w not in COMMON_WORDS]
+    words = [
+        w for w in re.findall(r"[a-z0-9][a-z0-9'-]+", facts.title.lower()) if len(w) >= 4 and w not in COMMON_WORDS
+    ]
     return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words)
 
 
-_PREAMBLE = re.compile(r"^(?:sure|certainly|of course|okay|ok)?[!,. ]*(?:here(?:'s| is| are)\b[^\n:]*:)\s*", re.I)
+_PREAMBLE = re.compile(
+    r"^(?:sure|certainly|of course|okay|ok)?[!,. ]*(?:here(?:'s| is| are)\b[^\n:]*:)\s*", re.IGNORECASE
+)
 
 
 def tidy(text: str, max_words: int) -> str:
     """Model output as copy: no chatty preamble, markdown or wrapping quotes; cut to `max_words`
     at a sentence (or line) boundary."""
     text = _PREAMBLE.sub("", text.strip()).replace("**", "").strip()
-    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”" and text.count(text[0]) <= 2:
+    if len(text) > 1 and text[0] in '"“' and text[-1] in '"”' and text.count(text[0]) <= 2:
         text = text[1:-1].strip()
     text = re.sub(r"\n{3,}", "\n\n", text)
     if word_count(text) <= max_words:
@@ -262,7 +268,7 @@ class CopyWriter:
         found = self.checker(product).check(text)
         if not mentions_product(facts, text):
             found.append(Violation("omission", facts.title, "the copy never names the product"))
-        if kind == "email" and not re.match(r"\s*subject\s*:", text, re.I):
+        if kind == "email" and not re.match(r"\s*subject\s*:", text, re.IGNORECASE):
             found.append(Violation("omission", "subject", "an email needs a 'Subject:' line first"))
         return found
 

@@ -74,14 +74,16 @@ async def test_lies_from_the_model_never_reach_the_store(client: TestClient, stu
     for v in body["variants"]:
         assert v["outcome"] == "replaced" and v["backend"] == "openai"
         assert "Loom Everyday Tee" in v["text"] and "$15" in v["text"]
-        assert not re.search(r"\$1\b|organic|certified|oeko|100%", v["text"], re.I)
+        assert not re.search(r"\$1\b|organic|certified|oeko|100%", v["text"], re.IGNORECASE)
         assert any("certification" in p for p in v["problems"])
     assert len(stub.requests) == 4  # each variant: a draft and a stricter retry
 
 
 async def test_a_grounded_draft_comes_back_as_written(client: TestClient, stub: FakeOpenAIServer) -> None:
     stub.reply = "Meet the Loom Everyday Tee, in a soft cotton blend, for $15."
-    resp = await client.post("/admin/copy", json={"product_id": "tee-21", "kind": "social", "max_words": 20}, headers=AUTH)
+    resp = await client.post(
+        "/admin/copy", json={"product_id": "tee-21", "kind": "social", "max_words": 20}, headers=AUTH
+    )
     (variant,) = (await resp.json())["variants"]
     assert variant == {"variant": 1, "text": stub.reply, "outcome": "grounded", "backend": "openai", "problems": []}
 

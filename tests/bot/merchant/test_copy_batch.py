@@ -10,16 +10,19 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.cli import copy as copy_cli
 from bot.config import load_settings
 from bot.generation.backends.template import TemplateGenerator
-from bot.merchant.copy_batch import COLUMNS, CopyOutputError, CopySelectionError, open_output, run_batch, select_products
+from bot.merchant.copy_batch import (
+    COLUMNS,
+    CopyOutputError,
+    CopySelectionError,
+    open_output,
+    run_batch,
+    select_products,
+)
 from bot.merchant.copywriter import CopyRequest, CopyWriter
 from retrieval.catalog import Product
 from retrieval.store import CatalogStore
-
-if "copy" not in main.commands:  # until bot/cli/__init__.py registers it
-    copy_cli.register(main)
 
 
 @pytest.fixture
@@ -83,7 +86,10 @@ def test_cli_single_product_prints_each_variant(data_dir: Path) -> None:
         (["nope-1"], "Error: no product with id 'nope-1' in the catalog"),
         (["buds-1", "--kind", "poem"], "Error: unknown kind 'poem'; use one of description, ad, social, email"),
         (["buds-1", "--max-words", "0"], "Error: max words must be a whole number from 1 to 400, not 0"),
-        (["--all", "--out", "/nonexistent-dir/copy.csv"], "Error: cannot write /nonexistent-dir/copy.csv: No such file or directory"),
+        (
+            ["--all", "--out", "/nonexistent-dir/copy.csv"],
+            "Error: cannot write /nonexistent-dir/copy.csv: No such file or directory",
+        ),
         (["--all", "--out", "copy.xlsx"], "Error: cannot tell the format of copy.xlsx: name it .csv or .jsonl"),
         (["--all"], "Error: a batch needs --out FILE.csv or FILE.jsonl"),
         ([], "Error: choose the products: a product id"),
@@ -96,6 +102,5 @@ def test_cli_bad_input_is_one_readable_line(data_dir: Path, args: list[str], say
 
 
 def test_an_unwritable_path_fails_before_any_copy_is_written(tmp_path: Path) -> None:
-    with pytest.raises(CopyOutputError, match="cannot write"):
-        with open_output(tmp_path / "missing" / "copy.jsonl"):
-            pass
+    with pytest.raises(CopyOutputError, match="cannot write"), open_output(tmp_path / "missing" / "copy.jsonl"):
+        pass
