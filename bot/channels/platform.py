@@ -214,11 +214,12 @@ def _forwarder(app: web.Application, platform: Platform) -> Callable[[Update], A
 class RedactingAccessLogger(AccessLogger):
     """aiohttp's access log, without the secrets platforms put in query strings.
 
-    Messenger's subscription handshake sends our verify token as ?hub.verify_token=...;
-    the request line would otherwise carry it into the log.
+    Messenger's subscription handshake sends our verify token as ?hub.verify_token=..., and
+    a store page opened from a link carries the API token as ?token=...; the request line
+    would otherwise carry them into the log.
     """
 
-    _SECRET = re.compile(r"((?:^|[?&])hub\.verify_token=)[^&\s]*")
+    _SECRET = re.compile(r"((?:^|[?&])(?:hub\.verify_token|token)=)[^&\s]*")
 
     def _format_line(self, request: Any, response: Any, time: float) -> Iterable[tuple[str | tuple[str, str], str]]:
         return [
