@@ -156,7 +156,8 @@ def review_label(labels: Sequence[str]) -> str:
     return sides.pop() if len(sides) == 1 else "neutral"
 
 
-def _clauses(text: str) -> list[str]:
+def clauses(text: str) -> list[str]:
+    """The clauses of a review, sentence by sentence, each verbatim."""
     return [clause for sentence in split_sentences(text) for clause in split_clauses(sentence)]
 
 
@@ -165,11 +166,11 @@ def review_sentiments(texts: Sequence[str], classify: Classify) -> list[tuple[st
     combined by `review_label`, so "great sound, but the battery died" is mixed (neutral)
     where a single pass over the sentence would call it positive. The confidence is the
     least sure clause's when they agree, and the surest clause's when mixed."""
-    pieces = [_clauses(text) or [text] for text in texts]
-    verdicts = iter(classify([clause for clauses in pieces for clause in clauses]))
+    pieces = [clauses(text) or [text] for text in texts]
+    verdicts = iter(classify([clause for parts in pieces for clause in parts]))
     out: list[tuple[str, float]] = []
-    for clauses in pieces:
-        mine = [next(verdicts) for _ in clauses]
+    for parts in pieces:
+        mine = [next(verdicts) for _ in parts]
         label = review_label([lab for lab, _ in mine])
         sided = [conf for lab, conf in mine if lab == label] or [conf for _, conf in mine]
         out.append((label, min(sided) if label != "neutral" or len(mine) == 1 else max(c for _, c in mine)))
@@ -178,7 +179,7 @@ def review_sentiments(texts: Sequence[str], classify: Classify) -> list[tuple[st
 
 def summarize(reviews: Sequence[ReviewText], classify: Classify) -> ReviewSummary:
     """Summarise `reviews` with one batched `classify` call over all their clauses."""
-    pieces = [(index, clause) for index, review in enumerate(reviews) for clause in _clauses(review.text)]
+    pieces = [(index, clause) for index, review in enumerate(reviews) for clause in clauses(review.text)]
     verdicts = classify([clause for _, clause in pieces]) if pieces else []
 
     by_review: dict[int, list[str]] = {}

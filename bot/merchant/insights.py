@@ -22,10 +22,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.errors import ShopbotError
-from bot.merchant.aspects import LEXICON, aspects_of, review_label
+from bot.merchant.aspects import LEXICON, aspects_of, clauses as clauses_of, review_label
 from bot.merchant.reviews import ReviewAnalyzer, review_texts
 from bot.merchant.sentiment import Classify
-from bot.merchant.text import split_clauses, split_sentences
 from retrieval.catalog import Product
 
 DEFAULT_DAYS = 90
@@ -277,7 +276,7 @@ def _read(
         for text in review_texts(product):
             review = _Review(index, text.date, text.rating)
             reviews.append(review)
-            cs = [c for sentence in split_sentences(text.text) for c in split_clauses(sentence)]
+            cs = clauses_of(text.text)
             pending.append((review, cs))
             clauses += len(cs)
         if clauses >= _BATCH_CLAUSES:
