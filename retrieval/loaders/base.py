@@ -26,6 +26,8 @@ class LoadOptions:
     source: str  # the path as the caller gave it, for error messages
     mapping: Mapping[str, str] | None = None  # Product field -> source column (CSV only)
     currency: str | None = None  # ISO code for records whose data states none
+    # Splits cells holding several reviews ("great,too small") into one review each (CSV only).
+    review_separator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class RawRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     problem: str | None = None  # set when the loader rejected the record itself
     problem_field: str | None = None
+    # (field, message) for values the loader left out while keeping the record; each
+    # message says what was wrong and what was left out.
+    warnings: tuple[tuple[str | None, str], ...] = ()
 
     @classmethod
     def rejected(cls, line: int | None, problem_field: str | None, problem: str) -> RawRecord:

@@ -2,7 +2,9 @@
 
 Columns named like a Product field ("title", "Price", "Image URL") map by themselves; `mapping`
 (Product field -> column) covers the rest. Columns named "attr:NAME" or
-"attributes.NAME" become attributes; every other column is ignored.
+"attributes.NAME" become attributes; "review.text", "review.title", "review.author",
+"review.rating" and "review.date" become the row's reviews (see review_columns.py); every
+other column is ignored. Rows repeating a product id are merged later, by the importer.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from retrieval.loaders.base import (
     read_csv,
     split_list,
 )
+from retrieval.loaders.review_columns import (
+    REVIEW_PARTS,
+    is_review_target,
+    review_part,
+    row_reviews,
+)
 
 _MONEY = ("price", "compare_at_price")
 _COUNTS = ("review_count", "stock")
@@ -36,17 +44,25 @@ _ATTRIBUTE_PREFIXES = ("attr:", "attributes.")
 def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
     """Yield one record per CSV row, with values parsed into Product field types."""
     table = read_csv(data, options.source)
-    columns, attribute_columns = _resolve_columns(table.header, options)
+    columns, attribute_columns, review_columns = _resolve_columns(table.header, options)
     for row in table.rows:
         if row.problem is not None:
             yield RawRecord.rejected(row.line, None, row.problem)
             continue
+        warnings: list[tuple[str | None, str]] = []
         try:
-            fields = _row_fields(row.values, columns, attribute_columns, options.currency)
+            fields = _row_fields(
+                row.values, columns, attribute_columns, options.currency, warnings
+            )
         except RecordError as exc:
             yield RawRecord.rejected(row.line, exc.field, exc.message)
             continue
-        yield RawRecord(row.line, fields)
+        reviews, review_warnings = row_reviews(
+            row.values, review_columns, options.review_separator
+        )
+        if reviews:
+            fields["reviews"] = reviews
+        yield RawRecord(row.line, fields, warnings=(*warnings, *review_warnings))
 
 
 def _attribute_name(key: str) -> str | None:
@@ -59,8 +75,8 @@ def _attribute_name(key: str) -> str | None:
 
 def _resolve_columns(
     header: list[str], options: LoadOptions
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Decide which column feeds each Product field and each attribute.
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Decide which column feeds each Product field, each attribute and each review part.
 
     A mapping that names a missing column, or a file with no column for a required field,
     is a file-level mistake: reported once, clearly, instead of once per row.
@@ -70,6 +86,7 @@ def _resolve_columns(
     found = ", ".join(repr(c) for c in header if c) or "none"
     columns: dict[str, str] = {}
     attribute_columns: dict[str, str] = {}
+    review_columns: dict[str, str] = {}
     for target, column in (options.mapping or {}).items():
         if column not in header:
             raise CatalogFileError(
@@ -79,17 +96,29 @@ def _resolve_columns(
         attribute = _attribute_name(target)
         if attribute is not None:
             attribute_columns[attribute] = column
+        elif is_review_target(target):
+            part = review_part(target)
+            if part is None:
+                raise CatalogFileError(
+                    f"{source}: the mapping names {target!r}; a review column is one of "
+                    f"{', '.join('review.' + p for p in REVIEW_PARTS)}"
+                )
+            review_columns[part] = column
         elif target in known_fields:
             columns[target] = column
         else:
             raise CatalogFileError(
                 f"{source}: the mapping names {target!r}, which is not a product field a CSV "
-                f"column can fill; use one of {', '.join(known_fields)}, or attr:NAME"
+                f"column can fill; use one of {', '.join(known_fields)}, attr:NAME or "
+                "review.text (and review.title, review.author, review.rating, review.date)"
             )
     for column in header:
         attribute = _attribute_name(column)
+        part = review_part(column)
         if attribute is not None:
             attribute_columns.setdefault(attribute, column)
+        elif part is not None:
+            review_columns.setdefault(part, column)
         else:
             # "Image URL" and "compare at price" are how people write field names.
             name = "_".join(column.lower().split())
@@ -101,7 +130,7 @@ def _resolve_columns(
                 f"{source}: has no column for {required!r}; name a column {required!r} or map "
                 f"one to it (columns found: {found})"
             )
-    return columns, attribute_columns
+    return columns, attribute_columns, review_columns
 
 
 def _row_fields(
@@ -109,8 +138,13 @@ def _row_fields(
     columns: Mapping[str, str],
     attribute_columns: Mapping[str, str],
     currency: str | None,
+    warnings: list[tuple[str | None, str]],
 ) -> dict[str, Any]:
-    """Turn one row's cells into Product fields; empty cells are left out (so defaults apply)."""
+    """Turn one row's cells into Product fields; empty cells are left out (so defaults apply).
+
+    An unreadable required price raises RecordError; an unreadable compare-at price is
+    left out with a note in `warnings`, because the product is still worth selling.
+    """
     fields: dict[str, Any] = {}
     symbol_currency: str | None = None
     for target, column in columns.items():
@@ -118,7 +152,13 @@ def _row_fields(
         if not cell:
             continue
         if target in _MONEY:
-            amount, found = parse_money(cell, target)
+            try:
+                amount, found = parse_money(cell, target)
+            except RecordError as exc:
+                if target in _REQUIRED:
+                    raise
+                warnings.append((exc.field, f"{exc.message}; left out, the product is kept"))
+                continue
             fields[target] = amount
             # The selling price's symbol decides; the compare-at symbol only fills a gap.
             if found and (symbol_currency is None or target == "price"):

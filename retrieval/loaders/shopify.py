@@ -66,12 +66,13 @@ def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
                 first_line, "Status", f"{_INACTIVE[status]}; only active products are imported"
             )
             continue
+        warnings: list[tuple[str | None, str]] = []
         try:
-            fields = _product_fields(handle, rows, options.currency)
+            fields = _product_fields(handle, rows, options.currency, warnings)
         except RecordError as exc:
             yield RawRecord.rejected(first_line, exc.field, exc.message)
             continue
-        yield RawRecord(first_line, fields)
+        yield RawRecord(first_line, fields, warnings=tuple(warnings))
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ class _VariantRow:
     quantity: int | str
 
 
-def _product_fields(handle: str, rows: list[CsvRow], currency: str | None) -> dict[str, Any]:
+def _product_fields(
+    handle: str, rows: list[CsvRow], currency: str | None, warnings: list[tuple[str | None, str]]
+) -> dict[str, Any]:
     head = rows[0].values
     fields: dict[str, Any] = {"id": handle}
     _put(fields, "title", head.get("Title", ""))
@@ -105,7 +108,7 @@ def _product_fields(handle: str, rows: list[CsvRow], currency: str | None) -> di
     image = _first_image(rows)
     if image:
         fields["image_url"] = image
-    variants = _variant_rows(rows)
+    variants = _variant_rows(rows, warnings)
     _put_prices(fields, variants)
     _put_stock_and_options(fields, variants)
     return fields
@@ -116,7 +119,9 @@ def _put(fields: dict[str, Any], name: str, value: str) -> None:
         fields[name] = value
 
 
-def _variant_rows(rows: list[CsvRow]) -> list[_VariantRow]:
+def _variant_rows(
+    rows: list[CsvRow], warnings: list[tuple[str | None, str]]
+) -> list[_VariantRow]:
     # Option names are written on the handle's first row only; later rows give values.
     names = {
         i: next((r.values[f"Option{i} Name"] for r in rows if r.values.get(f"Option{i} Name")), "")
@@ -144,12 +149,24 @@ def _variant_rows(rows: list[CsvRow]) -> list[_VariantRow]:
                 options=options,
                 sku=values.get("Variant SKU", ""),
                 price=parse_money(price, "price")[0] if price else None,
-                compare_at=parse_money(compare, "compare_at_price")[0] if compare else None,
+                compare_at=_compare_at(compare, row.line, warnings),
                 tracked=bool(values.get("Variant Inventory Tracker")),
                 quantity=counted,
             )
         )
     return variants
+
+
+def _compare_at(text: str, line: int, warnings: list[tuple[str | None, str]]) -> float | None:
+    """A variant's compare-at price; an unreadable one is left out, not the product."""
+    if not text:
+        return None
+    try:
+        return parse_money(text, "compare_at_price")[0]
+    except RecordError as exc:
+        # The product is reported at its first row; this variant may be on a later one.
+        warnings.append((exc.field, f"line {line} {exc.message}; left out, the product is kept"))
+        return None
 
 
 def _put_prices(fields: dict[str, Any], variants: list[_VariantRow]) -> None:

@@ -22,6 +22,11 @@ from retrieval.loaders.shopify import html_to_text
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
+AMAZON_REVIEWS = {
+    "review.text": "review_content",
+    "review.title": "review_title",
+    "review.author": "user_name",
+}
 AMAZON_MAPPING = {
     "id": "product_id",
     "title": "product_name",
@@ -41,8 +46,8 @@ def by_id(catalog: ParsedCatalog) -> dict[str, object]:
 
 
 def assert_accounted(catalog: ParsedCatalog) -> None:
-    """Every record read is either a product or exactly one issue."""
-    assert catalog.rows_read == len(catalog.products) + catalog.rejected
+    """Every record read is a product, merged into one, or exactly one issue."""
+    assert catalog.rows_read == len(catalog.products) + catalog.rejected + len(catalog.merged)
     assert catalog.rejected == len(catalog.issues)
     ids = [p.id for p in catalog.products]
     assert len(ids) == len(set(ids))
@@ -197,19 +202,20 @@ def test_jsonl_bad_rows_each_give_one_issue_and_good_rows_survive() -> None:
     path = FIXTURES / "catalog_bad.jsonl"
     catalog = read_catalog(path)
     assert [p.id for p in catalog.products] == ["ok-1", "ok-2"]
-    assert by_id(catalog)["ok-1"].title == "Canvas Tote"  # first occurrence wins
+    # Line 5 repeats ok-1 and is just as complete: the first row is kept, the repeat merged.
+    assert by_id(catalog)["ok-1"].title == "Canvas Tote"
+    assert [(i.line, i.field) for i in catalog.merged] == [(5, "id")]
+    assert "'ok-1'" in catalog.merged[0].message and "line 1" in catalog.merged[0].message
     assert [(i.file, i.line, i.field) for i in catalog.issues] == [
         (str(path), 2, None),
         (str(path), 3, "title"),
         (str(path), 4, "price"),
-        (str(path), 5, "id"),
         (str(path), 6, None),
     ]
-    malformed, missing, negative, duplicate, not_object = (i.message for i in catalog.issues)
+    malformed, missing, negative, not_object = (i.message for i in catalog.issues)
     assert malformed == "is not valid JSON: a comma is missing (at column 43)"
     assert missing == "is required"
     assert negative == "must be at least 0 (got -5)"
-    assert "'ok-1' is already used on line 1" in duplicate
     assert "is a list" in not_object and "one product object" in not_object
     assert_accounted(catalog)
 
@@ -236,14 +242,18 @@ def test_jsonl_messages_for_typos_and_types(tmp_path: Path) -> None:
         '{"id": "c", "title": "Pan", "price": 9, "reviews": [{"rating": 9}]}\n'
         '{"id": "d", "title": "Pot", "price": 9, "currency": "dollars"}\n'
     )
-    messages = [str(i) for i in read_catalog(path).issues]
-    assert messages == [
+    catalog = read_catalog(path)
+    assert [str(i) for i in catalog.issues] == [
         f"{path}:1: price: is required (also prize: is not a product field; did you mean 'price'?)",
         f"{path}:2: price: is not a number (got 'abc')",
-        f"{path}:3: reviews.0.rating: must be at most 5 (got 9)",
         f"{path}:4: currency: must be a three-letter currency code such as USD or INR "
         "(got 'DOLLARS')",
     ]
+    # A review's bad star rating costs neither the product nor the review, only the rating.
+    [warning] = catalog.warnings
+    assert str(warning).startswith(f"{path}:3: reviews.0.rating: must be at most 5 (got 9)")
+    [pan] = catalog.products
+    assert pan.id == "c" and len(pan.reviews) == 1 and pan.reviews[0].rating is None
 
 
 # -- generic csv ---------------------------------------------------------------------------
@@ -275,15 +285,18 @@ def test_csv_bad_rows_name_their_line_and_field() -> None:
     # Lines count physically: p-101's description spans lines 3-4, so p-102 is on line 5.
     assert [(i.line, i.field) for i in catalog.issues] == [
         (5, "price"),
-        (6, "rating"),
         (7, "title"),
         (8, "price"),
     ]
-    decimal_comma, rating, title, negative = (i.message for i in catalog.issues)
+    decimal_comma, title, negative = (i.message for i in catalog.issues)
     assert "decimal comma (got '1.299,00 €')" in decimal_comma
-    assert rating == "is not a number (got 'abc')"
     assert title == "is required"
     assert negative == "must be at least 0 (got -5)"
+    # A rating of "abc" is only an optional value: the product stays, without a rating.
+    [rating] = catalog.warnings
+    assert (rating.line, rating.field) == (6, "rating")
+    assert rating.message.startswith("is not a number (got 'abc')")
+    assert by_id(catalog)["p-103"].rating is None
     assert_accounted(catalog)
 
 
@@ -471,17 +484,231 @@ def test_dummyjson_issues_point_at_the_object_line(tmp_path: Path) -> None:
         b"]\n"
     )
     catalog = read_catalog(path, fmt="dummyjson")
-    assert [p.title for p in catalog.products] == ["Mug"]
+    assert [p.title for p in catalog.products] == ["Mug"]  # line 7 merged into line 2's
+    assert [i.line for i in catalog.merged] == [7]
     assert [(i.line, i.field) for i in catalog.issues] == [
         (3, "title"),
         (5, None),
         (6, None),
-        (7, "id"),
     ]
     assert catalog.issues[0].message == "must not be empty"
     assert catalog.issues[1].message.startswith("product #3 is not a JSON object")
     assert "not valid UTF-8 (byte 0xe9" in catalog.issues[2].message
     assert_accounted(catalog)
+
+
+# -- rows repeating an id ------------------------------------------------------------------
+
+_REVIEWED_HEADER = "id,title,price,rating_count,image,author,review\n"
+_REVIEWED = {"review_count": "rating_count", "image_url": "image",
+             "review.author": "author", "review.text": "review"}  # fmt: skip
+
+
+def test_repeated_ids_merge_into_the_most_complete_row_with_every_review(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        _REVIEWED_HEADER
+        + "cable,USB Cable,399,,,Manav,Looks durable\n"  # line 2: no count, no image
+        + "mug,Mug,5,3,,Ana,Nice\n"  # line 3
+        + "cable,USB Cable (new),399,24269,https://x.test/c.jpg,Ravi,Charges fast\n"  # line 4
+        + "cable,USB Cable,399,24270,,Manav,Looks durable\n"  # line 5: same review again
+        + "cable,,399,,,Kim,Lost row\n"  # line 6: no title, rejected whatever its id
+    )
+    catalog = read_catalog(path, mapping=_REVIEWED)
+    assert [p.id for p in catalog.products] == ["cable", "mug"]  # where each id first appears
+    cable = by_id(catalog)["cable"]
+    # Line 4 states the most (count and image), so it is kept whole, not stitched together.
+    assert (cable.title, cable.review_count, cable.image_url) == (
+        "USB Cable (new)", 24269, "https://x.test/c.jpg"
+    )
+    assert [(r.author, r.text) for r in cable.reviews] == [
+        ("Manav", "Looks durable"),
+        ("Ravi", "Charges fast"),
+    ]
+    assert [(i.line, i.field) for i in catalog.merged] == [(4, "id"), (5, "id")]
+    assert [i.line for i in catalog.issues] == [6]
+    assert_accounted(catalog)
+
+
+def test_a_review_count_is_never_below_the_reviews_gathered(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        _REVIEWED_HEADER + "mug,Mug,5,,,Ana,Nice\nmug,Mug,5,,,Bo,Chipped after a week\n"
+    )
+    [mug] = read_catalog(path, mapping=_REVIEWED).products
+    assert len(mug.reviews) == 2 and mug.review_count == 2
+
+
+# -- bad optional values -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "words", "kept"),
+    [
+        ({"rating": "|"}, "rating", "is not a number", {"rating": None}),
+        ({"image_url": "img/mug.jpg"}, "image_url", "http(s) URL", {"image_url": None}),
+        ({"review_count": "lots"}, "review_count", "whole number", {"review_count": 0}),
+        ({"stock": -2}, "stock", "at least 0", {"stock": None}),
+        ({"compare_at_price": 4}, "compare_at_price", "below price", {"compare_at_price": None}),
+        ({"descripton": "Big"}, "descripton", "did you mean 'description'?", {"description": ""}),
+        ({"attributes": {"size": "M", "fit": {"a": 1}}}, "attributes.fit", "text", {"sizes": {"M"}}),
+        ({"variants": [{"size": "S", "stock": 2}, {"size": "M", "stock": -1}]},
+         "variants.1.stock", "variants are left out", {"variants": [], "stock": None}),
+        ({"reviews": [{"text": "Great", "rating": 9}, {"text": "Fine", "rating": 4}]},
+         "reviews.0.rating", "at most 5", {"review_count": 2}),
+    ],
+)  # fmt: skip
+def test_a_bad_optional_value_is_left_out_and_the_product_kept(
+    tmp_path: Path, extra: dict[str, object], field: str, words: str, kept: dict[str, object]
+) -> None:
+    import json
+
+    path = tmp_path / "catalog.jsonl"
+    path.write_text(json.dumps({"id": "m1", "title": "Mug", "price": 5, **extra}) + "\n")
+    catalog = read_catalog(path)
+    assert catalog.issues == []
+    [product] = catalog.products
+    [warning] = catalog.warnings
+    assert (warning.line, warning.field) == (1, field)
+    assert words in warning.message and "left out" in warning.message.lower()
+    for name, value in kept.items():
+        assert getattr(product, name) == value
+
+
+def test_only_the_bad_review_part_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.jsonl"
+    path.write_text(
+        '{"id": "m1", "title": "Mug", "price": 5, "reviews": '
+        '[{"text": "Great", "rating": 9}, "junk", {"text": "Fine", "rating": 4}]}\n'
+    )
+    [mug] = read_catalog(path).products
+    assert [(r.text, r.rating) for r in mug.reviews] == [("Great", None), ("Fine", 4)]
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"title": "Mug", "price": 5, "rating": "|"}, "id"),
+        ({"id": "m1", "title": "", "price": 5, "rating": "|"}, "title"),
+        ({"id": "m1", "title": "Mug", "price": "five", "image_url": "x"}, "price"),
+        # Left out, the price would be read as the default currency: a wrong price.
+        ({"id": "m1", "title": "Mug", "price": 5, "currency": "rupees"}, "currency"),
+    ],
+)
+def test_a_bad_required_value_still_rejects_the_row(
+    tmp_path: Path, record: dict[str, object], field: str
+) -> None:
+    import json
+
+    path = tmp_path / "catalog.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    catalog = read_catalog(path)
+    assert catalog.products == [] and catalog.warnings == []
+    [issue] = catalog.issues
+    assert issue.field == field
+
+
+def test_csv_unreadable_compare_at_price_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_text("id,title,price,compare_at_price\na,Kettle,$20,\"1.299,00 €\"\n")
+    catalog = read_catalog(path)
+    [kettle] = catalog.products
+    assert (kettle.price, kettle.compare_at_price) == (20.0, None)
+    [warning] = catalog.warnings
+    assert warning.field == "compare_at_price" and "decimal comma" in warning.message
+
+
+def test_shopify_unreadable_compare_at_price_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "shopify.csv"
+    path.write_text(
+        "Handle,Title,Option1 Name,Option1 Value,Variant Price,Variant Compare At Price\n"
+        "mug,Mug,Title,Default Title,4.00,about 6\n"
+    )
+    catalog = read_catalog(path)
+    [mug] = catalog.products
+    assert (mug.price, mug.compare_at_price) == (4.0, None)
+    [warning] = catalog.warnings
+    assert (warning.line, warning.field) == (2, "compare_at_price")
+    assert "line 2 is not a price" in warning.message
+
+
+# -- reviews from columns ------------------------------------------------------------------
+
+
+def test_csv_review_columns_one_review_per_row(tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_text(
+        "id,title,price,stars,headline,body,who,when\n"
+        "a,Mug,5,5.0 out of 5 stars,Lovely,Keeps tea hot,Ana,2024-05-31T10:12:00Z\n"
+        "b,Cup,4,4/5,,Small,Bo,\n"
+        "c,Pan,9,,,,,\n"  # no review at all
+        "d,Pot,9,,,,Cy,2024-01-01\n"  # an author and date alone are not a review
+    )
+    mapping = {"review.rating": "stars", "review.title": "headline", "review.text": "body",
+               "review.author": "who", "review.date": "when"}  # fmt: skip
+    catalog = read_catalog(path, mapping=mapping)
+    assert catalog.issues == [] and catalog.warnings == []
+    products = by_id(catalog)
+    [mug_review] = products["a"].reviews
+    assert (mug_review.rating, mug_review.title, mug_review.text) == (5, "Lovely", "Keeps tea hot")
+    assert (mug_review.author, str(mug_review.date)) == ("Ana", "2024-05-31")
+    [cup_review] = products["b"].reviews
+    assert (cup_review.rating, cup_review.title, cup_review.text) == (4, None, "Small")
+    assert products["c"].reviews == [] and products["d"].reviews == []
+    assert products["a"].review_count == 1
+
+
+def test_csv_review_columns_named_in_the_header_need_no_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_text("id,title,price,review.text,review.author\na,Mug,5,Nice,Ana\n")
+    [mug] = read_catalog(path).products
+    assert [(r.text, r.author) for r in mug.reviews] == [("Nice", "Ana")]
+
+
+def test_csv_several_reviews_per_cell_are_split_in_parallel(tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_text(
+        "id,title,price,names,titles,texts\n"
+        'a,Mug,5,"Ana,Bo,Cy","Great,Meh,Bad","Hot tea,Chipped,Leaks"\n'
+        # Commas inside the review words: the texts no longer line up with the names.
+        'b,Cup,4,"Ana,Bo","Fine,Small","Nice, sturdy cup,Too small"\n'
+    )
+    mapping = {"review.author": "names", "review.title": "titles", "review.text": "texts"}
+    catalog = read_catalog(path, mapping=mapping, review_separator=",")
+    products = by_id(catalog)
+    assert [(r.author, r.title, r.text) for r in products["a"].reviews] == [
+        ("Ana", "Great", "Hot tea"),
+        ("Bo", "Meh", "Chipped"),
+        ("Cy", "Bad", "Leaks"),
+    ]
+    # What lines up (names and titles) is kept; the texts are left out rather than misplaced.
+    assert [(r.author, r.title, r.text) for r in products["b"].reviews] == [
+        ("Ana", "Fine", ""),
+        ("Bo", "Small", ""),
+    ]
+    [warning] = catalog.warnings
+    assert (warning.line, warning.field) == (3, "review.text")
+    assert "3 values" in warning.message and "2" in warning.message
+    assert catalog.issues == []
+
+
+def test_csv_review_mapping_mistakes_are_reported_once(tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_text("id,title,price,body\na,Mug,5,Nice\n")
+    with pytest.raises(CatalogFileError, match="review.text"):
+        read_catalog(path, mapping={"review.body": "body"})
+    with pytest.raises(RetrievalError, match="separator"):
+        read_catalog(path, mapping={"review.text": "body"}, review_separator="")
+
+
+def test_products_without_a_currency_are_counted(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.jsonl"
+    path.write_text(
+        '{"id": "a", "title": "Mug", "price": 5}\n{"id": "b", "title": "Cup", "price": 4, '
+        '"currency": "EUR"}\n'
+    )
+    assert read_catalog(path).currency_assumed == 1
+    assert read_catalog(path, currency="INR").currency_assumed == 0
 
 
 # -- value parsing -------------------------------------------------------------------------
@@ -550,17 +777,35 @@ def test_real_amazon_csv_imports_with_a_mapping() -> None:
     catalog = read_catalog(path, mapping=AMAZON_MAPPING)
     assert_accounted(catalog)
     assert catalog.rows_read == 1465
-    assert len(catalog.products) > 1300
+    # Every distinct product arrives: the file lists a product once per review, so 114 rows
+    # repeat an id and are merged, and one rating of "|" costs only that rating.
+    assert len(catalog.products) == 1351 and catalog.rejected == 0
+    assert len(catalog.merged) == 114
+    assert [(w.line, w.field) for w in catalog.warnings] == [(1281, "rating")]
+    assert by_id(catalog)["B08L12N5H1"].rating is None
     assert all(p.currency == "INR" and p.price > 0 for p in catalog.products)
-    assert all(i.line is not None and i.line >= 2 for i in catalog.issues)
-    # Repeated products are the bulk of the rejections; each names where the id was kept.
-    duplicates = [i for i in catalog.issues if i.field == "id"]
-    assert len(duplicates) >= 100
-    assert all("is already used on line" in i.message for i in duplicates)
     wayona = by_id(catalog)["B07JW9H4J1"]
     assert (wayona.price, wayona.compare_at_price, wayona.review_count) == (399.0, 1099.0, 24269)
     assert wayona.category[0] == "Computers&Accessories"
     assert "|" not in wayona.description
+    assert wayona.reviews == []  # no review columns mapped
+
+
+def test_real_amazon_csv_reviews_are_gathered_across_repeated_rows() -> None:
+    path = shared_file("amazon_in_products.csv")
+    mapping = {**AMAZON_MAPPING, **AMAZON_REVIEWS}
+    catalog = read_catalog(path, mapping=mapping, currency="INR")
+    assert len(catalog.products) == 1351 and catalog.rejected == 0
+    assert all(p.reviews for p in catalog.products)  # every row carries one review
+    wayona = by_id(catalog)["B07JW9H4J1"]
+    # Three rows list this cable with the same review: it is kept once.
+    [review] = wayona.reviews
+    assert (review.title, review.author) == ("Satisfied", "Manav")
+    assert review.text.startswith("Looks durable")
+    # Repeated rows with different reviews bring them all.
+    gathered = [p for p in catalog.products if len(p.reviews) > 1]
+    assert len(gathered) >= 3
+    assert all(p.review_count >= len(p.reviews) for p in catalog.products)
 
 
 # -- robustness ----------------------------------------------------------------------------
