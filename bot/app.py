@@ -1,28 +1,32 @@
-"""The aiohttp application: built explicitly from Settings, resources opened in cleanup_ctx."""
+"""The aiohttp application: built explicitly from Settings; its resources load behind the open port (bot/startup.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from pydantic import ValidationError
 
 from bot.agents.auth import AgentTokens
-from bot.agents.desk import AgentDesk, NotHandlingError
+from bot.agents.desk import NotHandlingError
 from bot.channels import admin, agent, copy, messenger, platform, rest, shoppers, slack, telegram, whatsapp, ws
 from bot.channels.auth import require_token
-from bot.channels.keys import ASSISTANT, EXECUTOR, LIMITER, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE
+from bot.channels.keys import (
+    ASSISTANT, EXECUTOR, LIMITER, LOADING, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE, Loaded,
+)  # fmt: skip
 from bot.channels.limits import MessageRejected, RateLimiter
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
+from bot.loading import LoadingStatus
 from bot.store.base import ConversationNotFoundError, ConversationOwnedError
 from bot.metrics import shopbot_metrics
 from bot.services import open_assistant
+from bot.startup import RETRY_AFTER_SECONDS, Opener, loading_gate, resources
 from bot.web import site
 from retrieval.filters import SearchFilters
 from retrieval.search import MODES, SORTS
@@ -81,36 +85,24 @@ def _http_message(request: web.Request, exc: web.HTTPException) -> str:
     return exc.reason
 
 
-async def _resources(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    # Model calls are CPU-bound: a small pool keeps the event loop free for other requests.
-    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopbot-model")
-    app[EXECUTOR] = executor
-    parts = await open_assistant(settings, executor, app[METRICS])
-    app[SEARCH], app[NLU_PIPELINE], app[STORE], app[ASSISTANT] = parts.search, parts.nlu, parts.store, parts.assistant
-    app[PERSONALIZATION] = parts.personalization
-    app[REVIEWS] = parts.reviews
-    app[agent.DESK] = desk = AgentDesk(parts.assistant, parts.presence)
-    agent.listen(app, desk)
-    ws.listen(app, parts.assistant.hub)
-    platform.listen(app, parts.assistant.hub)  # before resume_pending: its replies go out too
-    resumed = await parts.assistant.resume_pending()
-    if resumed:
-        logger.info("answered %d message(s) left unanswered by the last run", resumed)
-    yield
-    await parts.close()
-    executor.shutdown(wait=False, cancel_futures=True)
-
-
 async def health(request: web.Request) -> web.Response:
-    """Liveness: the process answers."""
+    """Liveness: the process answers (while it loads, too)."""
     return web.json_response({"status": "ok"})
 
 
 async def ready(request: web.Request) -> web.Response:
-    """Readiness: the catalog, index, models and conversation store are loaded."""
-    search = request.app[SEARCH]
-    generator = request.app[ASSISTANT].responder.generator.name
+    """Readiness: 200 once the catalog, index, models and conversation store are loaded; 503
+    saying what it still loads, or why loading failed, before that."""
+    loading = request.app[LOADING]
+    if loading.error is not None:
+        return web.json_response({"status": "failed", "error": loading.error}, status=503)
+    if not loading.ready:
+        return web.json_response(
+            {"status": "loading", "waiting_for": loading.waiting_for}, status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )  # fmt: skip
+    search = request.app[SEARCH].get()
+    generator = request.app[ASSISTANT].get().responder.generator.name
     return web.json_response(
         {"status": "ready", "products": len(search.index), "index": search.index.vectors.kind, "generator": generator}
     )
@@ -142,7 +134,7 @@ async def search_products(request: web.Request) -> web.Response:
         filters = SearchFilters(**params)
     except ValidationError as exc:
         return json_error(400, describe_validation_error(exc, "filter", str))
-    search = request.app[SEARCH]
+    search = request.app[SEARCH].get()
     loop = asyncio.get_running_loop()
     hits = await loop.run_in_executor(
         request.app[EXECUTOR],
@@ -160,7 +152,7 @@ async def parse_message(request: web.Request) -> web.Response:
     text = body.get("text") if isinstance(body, dict) else None
     if not isinstance(text, str):
         return json_error(400, "'text' is required and must be a string")
-    nlu = request.app[NLU_PIPELINE]
+    nlu = request.app[NLU_PIPELINE].get()
     loop = asyncio.get_running_loop()
     parse = await loop.run_in_executor(request.app[EXECUTOR], nlu.parse, text)
     return web.json_response({"text": text, **parse.to_dict()}, dumps=lambda o: json.dumps(o, ensure_ascii=False))
@@ -175,7 +167,7 @@ async def transcript(request: web.Request) -> web.Response:
     """GET /conversations/{id}: the whole conversation, for agents and audits (API token)."""
     require_token(request)
     conversation_id = request.match_info["id"]
-    store = request.app[STORE]
+    store = request.app[STORE].get()
     conversation = await store.get(conversation_id)
     if conversation is None:
         raise web.HTTPNotFound(reason=f"no conversation {conversation_id!r}")
@@ -189,19 +181,28 @@ async def transcript(request: web.Request) -> web.Response:
     return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The Shopbot web application for these settings."""
+def create_app(settings: Settings, *, open_parts: Opener = open_assistant) -> web.Application:
+    """The Shopbot web application for these settings.
+
+    The port opens at once; `open_parts` (the catalog, models, store: `open_assistant`)
+    runs in the background, and until it is done /ready says what it waits for and the
+    routes that need it answer 503.
+    """
     app = web.Application(
-        middlewares=[error_middleware], client_max_size=settings.max_body_bytes,
+        middlewares=[error_middleware, loading_gate], client_max_size=settings.max_body_bytes,
         handler_args={"access_log_class": platform.RedactingAccessLogger},  # no webhook secret in the access log
     )  # fmt: skip
     app[SETTINGS] = settings
+    app[LOADING] = LoadingStatus()
+    # Filled in by the background loading (bot/startup.py); the routes reading them wait behind its gate.
+    app[SEARCH], app[NLU_PIPELINE], app[STORE] = Loaded("catalog search"), Loaded("intent model"), Loaded("conversation store")
+    app[ASSISTANT], app[PERSONALIZATION], app[REVIEWS] = Loaded("assistant"), Loaded("shopper profiles"), Loaded("review analyzer")
     app[METRICS] = shopbot_metrics()
     app[LIMITER] = RateLimiter(settings.rate_limit_per_minute)
     app[agent.TOKENS] = AgentTokens.from_settings(settings)
     # Before _resources: the platforms' HTTP session must outlive the turns that send through it.
     platform.mount(app, PLATFORMS)
-    app.cleanup_ctx.append(_resources)
+    app.cleanup_ctx.append(functools.partial(resources, open_parts=open_parts))
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/conversations/{id}", transcript)
     rest.add_routes(app)

@@ -3,7 +3,9 @@
 Channels (REST, WebSocket, terminal, messaging platforms) only translate to and from
 `Message` and the turn events below. The shopper's message is durable before any work
 starts and the reply is durable before it is reported done, so a crash mid-turn loses
-nothing: on restart, `resume_pending` answers what was stored but never answered. Turns of
+nothing: on restart, `resume_pending` answers what was stored but never answered. A turn
+that fails (raises, or crashes the process on every try) is answered with an apology and the
+offer of a person, and changes nothing else: no message can put the server in a crash loop. Turns of
 one conversation run one at a time (a lock per conversation); different conversations run
 concurrently, and their NLU calls are batched together.
 """
@@ -36,6 +38,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
+
+# A restart tries a message it finds unanswered at most this many times (a try that crashed the
+# process included), then apologises: the first retry covers a kill that had nothing to do with
+# the message (a deploy mid-turn); failing again means the message itself is the trouble.
+RECOVERY_ATTEMPTS = 2
+# A recovered turn taking longer than this counts as failed: a hung turn must not hold up the start.
+RECOVERY_TIMEOUT = 120.0
+
+TALK_TO_A_PERSON = "Talk to a person"
+APOLOGY = (
+    "Sorry, something went wrong on my side and I couldn't answer that. "
+    "Would you like to talk to a person from our team? You can also try asking another way."
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,9 @@ class Assistant:
         metrics: Metrics,
         hub: Hub | None = None,
         personalization: Personalization | None = None,
+        *,
+        recovery_attempts: int = RECOVERY_ATTEMPTS,
+        recovery_timeout: float = RECOVERY_TIMEOUT,
     ) -> None:
         self.store = store
         self.hub = hub or Hub()
@@ -113,6 +131,8 @@ class Assistant:
         self.responder = responder
         self.metrics = metrics
         self.personalization = personalization
+        self.recovery_attempts = recovery_attempts
+        self.recovery_timeout = recovery_timeout
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, conversation_id: str) -> asyncio.Lock:
@@ -142,7 +162,7 @@ class Assistant:
             if conversation.mode == "closed":  # the shopper writes again: the bot takes it back up
                 conversation = await self.set_mode(conversation, "bot")
             if conversation.mode == "waiting_agent" and conversation.state.get("leaving_message"):
-                yield Replied(await self._take_message(conversation, stored))
+                yield Replied(await self._take_message(conversation, stored, message.channel))
                 return
             if conversation.mode in ("agent", "waiting_agent"):
                 yield Held(conversation.mode)
@@ -158,12 +178,32 @@ class Assistant:
         await self.hub.publish(Update(current))
         return current
 
-    async def _take_message(self, conversation: Conversation, stored: Event) -> Event:
+    async def _take_message(self, conversation: Conversation, stored: Event, channel: str) -> Event:
         """Nobody could take the conversation: the message is kept for the team and acknowledged."""
-        state = DialogueState.load(conversation.state)
-        text = leave_message.acknowledge(state, stored.text)
-        await self.store.save_state(conversation.id, state.dump())
-        reply, _ = await self.store.append(conversation.id, "bot", text, {"skill": "leave_message", "intent": "leave_message"})
+        try:
+            state = DialogueState.load(conversation.state)
+            text = leave_message.acknowledge(state, stored.text)
+            reply, _ = await self.store.append(
+                conversation.id, "bot", text, {"skill": "leave_message", "intent": "leave_message"}, state=state.dump()
+            )
+        except Exception as exc:
+            logger.exception("leaving message %d of %s for the team failed", stored.id, conversation.id)
+            return await self._apologise(stored, conversation, channel, type(exc).__name__)
+        await self.hub.publish(Update(conversation, reply))
+        return reply
+
+    async def _apologise(self, stored: Event, conversation: Conversation, channel: str, error: str) -> Event:
+        """Answer a message whose turn failed: sorry, and the offer of a person. Nothing else changes.
+
+        The conversation's state stays what it was before the message (the failed turn saved
+        nothing), and the reply is stored like any other, so the message is answered once and
+        never replayed into the same failure.
+        """
+        self.metrics.inc("shopbot_turn_errors_total", channel=channel, error=error)
+        buttons = [{"title": TALK_TO_A_PERSON, "payload": TALK_TO_A_PERSON}] if conversation.mode == "bot" else []
+        payload = {"skill": "error", "intent": "error", "error": error, "cards": [], "buttons": buttons,
+                   "outcome": "error", "backend": "none", "handoff": False}  # fmt: skip
+        reply, _ = await self.store.append(conversation.id, "bot", APOLOGY, payload)
         await self.hub.publish(Update(conversation, reply))
         return reply
 
@@ -181,36 +221,50 @@ class Assistant:
         return None
 
     async def _turn(self, stored: Event, conversation: Conversation, channel: str) -> AsyncIterator[TurnEvent]:
+        """Understand, plan, phrase and store the reply; a turn that raises is answered with an apology.
+
+        The state the plan changed (slots, results, cart) and the reply go to the store in one
+        transaction, so a failure anywhere before leaves the conversation exactly as it was.
+        """
         started = time.perf_counter()
         conversation_id = stored.conversation_id
-        parse = await self.nlu.parse(stored.text)
-        state = DialogueState.load(conversation.state)
-        history = await self._history(conversation_id, before=stored.id)
-        verdict = guardrails.assess(stored.text, intent=parse.intent)
-        # Off-topic messages still go through the dialogue: they count towards a handoff.
-        if verdict in ("ok", "offtopic") or (verdict == "abusive" and parse.intent == "complaint"):
-            personalization, sender = self.personalization, conversation.sender
-            # Read only by the turns that rank for this shopper.
-            profile = (lambda: personalization.profile(sender)) if personalization else None
-            plan = await self.dialogue.plan(state, parse, history, profile)
-        else:
-            # A message the guardrails refuse does nothing: no search, no cart, no order change.
-            plan = Plan(AnswerContext("fallback", stored.text, store_name=self.dialogue.store_name))
-            plan.payload.update(intent=parse.intent, confidence=parse.confidence, refused=verdict)
-        answer: Answer | None = None
-        async for event in self.responder.stream(plan.context, intent=parse.intent):
-            if isinstance(event, Delta):
-                yield Token(event.text)
-            elif isinstance(event, Retract):
-                yield Retracted(event.reason)
+        streamed = False
+        try:
+            parse = await self.nlu.parse(stored.text)
+            state = DialogueState.load(conversation.state)
+            history = await self._history(conversation_id, before=stored.id)
+            verdict = guardrails.assess(stored.text, intent=parse.intent)
+            # Off-topic messages still go through the dialogue: they count towards a handoff.
+            if verdict in ("ok", "offtopic") or (verdict == "abusive" and parse.intent == "complaint"):
+                personalization, sender = self.personalization, conversation.sender
+                # Read only by the turns that rank for this shopper.
+                profile = (lambda: personalization.profile(sender)) if personalization else None
+                plan = await self.dialogue.plan(state, parse, history, profile)
             else:
-                answer = event
-        assert answer is not None
-        payload = _payload(plan, answer)
-        # State first: a reply is only reported once everything it implies is saved.
-        await self._remember(conversation.sender, stored, plan)
-        await self.store.save_state(conversation_id, state.dump())
-        reply, _ = await self.store.append(conversation_id, "bot", answer.text, payload)
+                # A message the guardrails refuse does nothing: no search, no cart, no order change.
+                plan = Plan(AnswerContext("fallback", stored.text, store_name=self.dialogue.store_name))
+                plan.payload.update(intent=parse.intent, confidence=parse.confidence, refused=verdict)
+            answer: Answer | None = None
+            async for event in self.responder.stream(plan.context, intent=parse.intent):
+                if isinstance(event, Delta):
+                    streamed = True
+                    yield Token(event.text)
+                elif isinstance(event, Retract):
+                    yield Retracted(event.reason)
+                else:
+                    answer = event
+            if answer is None:
+                raise RuntimeError("the responder finished without an answer")
+            payload = _payload(plan, answer)
+            # The profile first: a reply is only reported once everything it implies is saved.
+            await self._remember(conversation.sender, stored, plan)
+            reply, _ = await self.store.append(conversation_id, "bot", answer.text, payload, state=state.dump())
+        except Exception as exc:
+            logger.exception("the turn for message %d of %s failed; answering with an apology", stored.id, conversation_id)
+            if streamed:
+                yield Retracted("error")
+            yield Replied(await self._apologise(stored, conversation, channel, type(exc).__name__))
+            return
         await self.hub.publish(Update(conversation, reply))
         if plan.handoff:
             await self.set_mode(conversation, "waiting_agent")
@@ -248,18 +302,51 @@ class Assistant:
         logger.info("turn %s intent=%s outcome=%s %.0f ms", channel, intent, answer.outcome, seconds * 1e3)
 
     async def resume_pending(self) -> int:
-        """Answer every message that was stored but never answered (after a crash or kill)."""
+        """Answer every message that was stored but never answered (after a crash or kill); never raises.
+
+        Each message is tried at most `recovery_attempts` times across restarts, counted in
+        the store before each try (so a try that kills the process counts); after that, or
+        when a try fails or hangs, the shopper gets the apology. Returns how many were answered.
+        """
         answered = 0
-        for conversation in await self.store.conversations(mode="bot", limit=10_000):
-            for event in await self.store.pending(conversation.id):
-                async with self._lock(conversation.id):
-                    current = await self.store.get(conversation.id)
-                    if current is None or current.mode != "bot" or await self._answer_of(event) is not None:
-                        continue
-                    async for _ in self._turn(event, current, conversation.channel):
-                        pass
-                    answered += 1
+        try:
+            conversations = await self.store.conversations(mode="bot", limit=10_000)
+        except Exception:
+            logger.exception("could not look for unanswered messages; they wait for the next start")
+            return 0
+        for conversation in conversations:
+            try:
+                for event in await self.store.pending(conversation.id):
+                    answered += await self._recover(event, conversation.channel)
+            except Exception:
+                logger.exception("could not answer the unanswered messages of %s", conversation.id)
         return answered
+
+    async def _recover(self, event: Event, channel: str) -> bool:
+        """Answer one message left unanswered by the last run; False when it needs no answer now."""
+        async with self._lock(event.conversation_id):
+            current = await self.store.get(event.conversation_id)
+            if current is None or current.mode != "bot" or await self._answer_of(event) is not None:
+                return False
+            attempts = await self.store.count_attempt(event.id)
+            if attempts > self.recovery_attempts:
+                logger.error(
+                    "message %d of %s was tried %d times after restarts without an answer; answering with an apology",
+                    event.id, current.id, attempts - 1,
+                )  # fmt: skip
+                await self._apologise(event, current, channel, "gave_up")
+                return True
+            try:
+                async with asyncio.timeout(self.recovery_timeout):
+                    async for _ in self._turn(event, current, channel):
+                        pass
+            except TimeoutError:
+                logger.error("answering message %d of %s took over %.0f s; answering with an apology",
+                             event.id, current.id, self.recovery_timeout)  # fmt: skip
+                # A reply may have been stored as the time ran out: then that one stands.
+                if await self._answer_of(event) is None:
+                    await self._apologise(event, current, channel, "timeout")
+            return True
 
 
 def _payload(plan: Plan, answer: Answer) -> dict[str, Any]:

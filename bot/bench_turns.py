@@ -96,7 +96,7 @@ def _line_progress(label: str, unit: str = "products") -> Callable[[int, int], N
 def prepare_catalog(settings: Settings, n: int, say: Say) -> Settings:
     """Settings for the n-product bench data dir: catalog imported, index built, intent model
     in place (each only when missing); the conversation database starts empty."""
-    from bot.services import intent_model_dir, load_intent_model, open_search
+    from bot.services import intent_model_dir, load_intent_model, locate_intent_model, open_search
     from retrieval.store import CatalogStore
 
     folder = bench_dir(settings, n)
@@ -117,12 +117,14 @@ def prepare_catalog(settings: Settings, n: int, say: Say) -> Settings:
             seconds = time.perf_counter() - started
             say(f"  index: encoded {report.encoded:,} products in {seconds:.0f} s ({report.encoded / seconds:.0f}/s), {report.kind}")
         del search
-    # The intent model the main data dir uses (trained there first if missing), copied in.
-    main_model = intent_model_dir(settings)
+    # The intent model the main data dir uses (trained into the shared model cache first if
+    # missing): a cached one the bench data dir finds by itself, a data dir's own is copied in.
     load_intent_model(settings, progress=_line_progress("training the intent model", "steps"))
+    main_model = intent_model_dir(settings)
     target = intent_model_dir(bench)
     meta = "shopbot_intent.json"
-    if not (target / meta).is_file() or (target / meta).read_bytes() != (main_model / meta).read_bytes():
+    own = locate_intent_model(settings) == main_model
+    if own and (not (target / meta).is_file() or (target / meta).read_bytes() != (main_model / meta).read_bytes()):
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(main_model, target)
     # A fresh conversation database per run: earlier runs' turns must not slow this one.
@@ -321,13 +323,15 @@ def _instrumented(parts: Any) -> Iterator[_Stages]:
 # -- (b) throughput over HTTP --------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _ready(base: str) -> bool:
+def server_ready(base: str) -> bool:
+    """True once the server at `base` answers /ready with 200 (it has loaded everything)."""
     try:
         with urllib.request.urlopen(base + "/ready", timeout=5) as response:
             return response.status == 200
@@ -339,7 +343,7 @@ def throughput(bench: Settings, say: Say, conversations: int = CONVERSATIONS, tu
     """Serve `bench` in a subprocess, drive it with the load generator in another; its figures."""
     import psutil
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     # The user's own settings still apply (encoder, index kind, …); these are the bench's.
     env = dict(os.environ)
@@ -355,7 +359,7 @@ def throughput(bench: Settings, say: Say, conversations: int = CONVERSATIONS, tu
         server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 300
-            while not _ready(base):
+            while not server_ready(base):
                 if server.poll() is not None:
                     raise RuntimeError(f"the server exited ({server.returncode}); its log:\n{log_path.read_text()[-3000:]}")
                 if time.monotonic() > deadline:

@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         default=None,
         description="Local sentence-transformers model folder; default: the packaged all-MiniLM-L6-v2.",
+    )
+    model_cache: Path | None = Field(
+        default=None,
+        validate_default=True,
+        description="Folder of trained models (intent, review sentiment) shared by every data dir, one per training data; unset = $XDG_CACHE_HOME/shopbot, else ~/.cache/shopbot.",
     )
     index_kind: Literal["auto", "flat", "hnsw"] = Field(
         default="auto", description="Vector index: exact flat, approximate HNSW, or auto by catalog size."
@@ -57,14 +62,25 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=2000, ge=1, le=100_000, description="Longest shopper message accepted.")
     max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body accepted.")
     rate_limit_per_minute: int = Field(default=60, ge=1, description="Messages one sender may send per minute.")
-    demo_orders: bool = Field(default=True, description="Seed demo orders into an empty orders table (order status and cancel).")
+    demo_orders: bool = Field(
+        default=True, description="Seed 40 demo orders into an empty orders table, only for the shipped demo catalog."
+    )
     demo_shoppers: bool = Field(
         default=True,
         description="Seed 400 synthetic shopper histories into an empty events table, only for the shipped demo catalog (bought together, popularity).",
     )
     policy_file: Path | None = Field(
-        default=None, description="Store policy Markdown (shipping, returns, payment, promotions); default: catalog/policy.md."
+        default=None,
+        description="Store policy Markdown (shipping, returns, payment, promotions); unset = the demo policy for the demo catalog, none for any other (policy questions are answered honestly and offered a person).",
     )
+    order_source: Literal["database", "http"] = Field(
+        default="database",
+        description="Where order status comes from: the orders table (`shopbot orders import`; demo orders with the demo catalog) or the store's HTTP order API.",
+    )
+    order_api_url: str | None = Field(
+        default=None, description="Base URL of the store's order API (GET /orders/{number}, POST /orders/{number}/cancel), for order_source=http."
+    )
+    order_api_token: SecretStr | None = Field(default=None, description="Bearer token sent to the order API. Never logged.")
     store_name: str = Field(default="our store", description="The store's name, as the assistant says it.")
     generator: Literal["auto", "local", "openai", "template"] = Field(
         default="auto",
@@ -128,13 +144,27 @@ class Settings(BaseSettings):
     )
     messenger_api_url: str = Field(default="https://graph.facebook.com/v19.0", description="Facebook Graph API base URL.")
 
-    @field_validator("public_base_url", "telegram_api_url", "slack_api_url", "twilio_api_url", "messenger_api_url")
+    @field_validator("public_base_url", "order_api_url", "telegram_api_url", "slack_api_url", "twilio_api_url", "messenger_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         # Stored without a trailing slash: every caller appends "/path".
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
         return value.rstrip("/") if value is not None else None
+
+    @field_validator("model_cache")
+    @classmethod
+    def _model_cache(cls, value: Path | None) -> Path:
+        # Resolved once, here, so `shopbot config` shows the folder every part of the program uses.
+        return value.expanduser() if value is not None else default_model_cache()
+
+    @model_validator(mode="after")
+    def _order_api_named(self) -> Settings:
+        if self.order_source == "http" and not self.order_api_url:
+            raise ValueError(
+                "SHOPBOT_ORDER_SOURCE=http needs SHOPBOT_ORDER_API_URL, the base URL of the store's order API"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -167,6 +197,18 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """The folder holding versioned vector indexes."""
         return self.data_dir / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """The shared folder of trained models (bot/model_cache.py)."""
+        return self.model_cache or default_model_cache()
+
+
+def default_model_cache() -> Path:
+    """The per-user cache folder: $XDG_CACHE_HOME/shopbot, else ~/.cache/shopbot."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says to ignore a relative path.
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "shopbot"
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -207,7 +249,7 @@ def settings_markdown() -> str:
     rows = ["| environment variable | default | what it sets |", "| --- | --- | --- |"]
     for name, field in Settings.model_fields.items():
         if field.default is None:
-            default = {"model_path": "packaged model", "local_model_path": "packaged model", "policy_file": "catalog/policy.md"}.get(name, "unset")
+            default = {"model_path": "packaged model", "local_model_path": "packaged model", "policy_file": "demo policy (demo catalog only)"}.get(name, "unset")
         else:
             default = field.default
         rows.append(f"| `SHOPBOT_{name.upper()}` | `{default}` | {field.description} |")

@@ -84,5 +84,9 @@ def shopbot_metrics() -> Metrics:
     metrics.describe("shopbot_fallbacks_total", "counter", "Messages not understood.")
     metrics.describe("shopbot_answers_total", "counter", "Answers by generator backend and grounding outcome.")
     metrics.describe("shopbot_handoffs_total", "counter", "Conversations handed to a person, by reason.")
+    metrics.describe(
+        "shopbot_turn_errors_total", "counter",
+        "Messages whose turn failed and were answered with an apology, by channel and error (gave_up: crashed on every try).",
+    )  # fmt: skip
     metrics.describe("shopbot_rejected_total", "counter", "Requests rejected with a 4xx, by reason.")
     return metrics

@@ -17,9 +17,13 @@ from bot.nlu.dataset import TEST_FILE, TRAIN_FILE, data_hash, load_examples
 from bot.nlu.entities import CatalogVocabulary, EntityExtractor
 from bot.nlu.intent import IntentClassifier, TrainConfig, load_meta, train
 from bot.nlu.parser import NLU
+from bot.loading import LoadingStatus
 from bot.metrics import Metrics
+from bot.model_cache import cached_model_dir, publish
 from bot.skills.policy import StorePolicy
+from bot.store.orders import OrderSource
 from bot.store.sqlite import SQLiteConversationStore
+from catalog import DEMO_POLICY, is_demo_catalog
 from retrieval.embeddings import Encoder, SentenceTransformerEncoder, default_model_path
 from retrieval.index import HnswParams
 from retrieval.indexing import SyncReport, sync_index
@@ -32,6 +36,9 @@ if TYPE_CHECKING:
     from bot.shoppers import Personalization
 
 logger = logging.getLogger(__name__)
+
+# What open_assistant loads that can take a while, as the server's /ready names it.
+LOADING_STEPS = ("catalog and index", "intent model", "generator", "review sentiment model")
 
 
 def open_catalog(settings: Settings) -> CatalogStore:
@@ -74,15 +81,36 @@ def open_search(
 
 
 def intent_model_dir(settings: Settings) -> Path:
-    """Where the trained intent model lives."""
+    """The data dir's own intent model: one `shopbot train nlu` trained for it (or an older
+    version kept there); it wins over the shared cache while its training data is current."""
     return settings.data_dir / "models" / "intent"
 
 
+def cached_intent_model_dir(settings: Settings) -> Path:
+    """Where the shared model cache keeps the intent model for the current training data."""
+    return cached_model_dir(settings, "intent", data_hash(load_examples(TRAIN_FILE)))
+
+
+def locate_intent_model(settings: Settings) -> Path | None:
+    """The folder of an intent model trained on the current data: the data dir's own, else the cache's."""
+    current = data_hash(load_examples(TRAIN_FILE))
+    for folder in (intent_model_dir(settings), cached_model_dir(settings, "intent", current)):
+        meta = load_meta(folder)
+        if meta is not None and meta.data_hash == current:
+            return folder
+    return None
+
+
 def train_intent_model(
-    settings: Settings, config: TrainConfig | None = None, progress: Callable[[int, int], None] | None = None
+    settings: Settings,
+    config: TrainConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    folder: Path | None = None,
 ) -> IntentClassifier:
     """Fine-tune the intent model on the shipped training data, score it on the held-out
-    split (recorded in its metadata, never used to tune), and save it in the data dir."""
+    split (recorded in its metadata, never used to tune), and save it in `folder` (default:
+    the data dir, where it wins over the shared cache)."""
     from bot.nlu.evaluation import score
 
     examples = load_examples(TRAIN_FILE)
@@ -90,21 +118,21 @@ def train_intent_model(
     classifier = train(examples, base, config, progress)
     held_out = score("intent model", lambda texts: [p.intent for p in classifier.predict(texts)], load_examples(TEST_FILE))
     classifier.meta.metrics.update(test_accuracy=held_out.accuracy, test_macro_f1=held_out.macro_f1)
-    classifier.save(intent_model_dir(settings))
+    publish(classifier.save, folder or intent_model_dir(settings))
     return classifier
 
 
 def load_intent_model(
     settings: Settings, *, train_if_missing: bool = True, progress: Callable[[int, int], None] | None = None
 ) -> IntentClassifier:
-    """The saved intent model; trained first when missing or when the training data changed."""
-    folder = intent_model_dir(settings)
-    meta = load_meta(folder)
-    if meta is not None and meta.data_hash == data_hash(load_examples(TRAIN_FILE)):
+    """The intent model for the current training data, from the data dir or the shared cache;
+    trained into the cache first when neither has it (so the next data dir reuses it)."""
+    folder = locate_intent_model(settings)
+    if folder is not None:
         return IntentClassifier.load(folder)
     if not train_if_missing:
-        return IntentClassifier.load(folder)  # raises NotReadyError naming the command
-    return train_intent_model(settings, progress=progress)
+        return IntentClassifier.load(intent_model_dir(settings))  # a stale model, or NotReadyError naming the command
+    return train_intent_model(settings, progress=progress, folder=cached_intent_model_dir(settings))
 
 
 def load_nlu(
@@ -141,9 +169,18 @@ def open_responder(
     )
 
 
-def load_policy(settings: Settings) -> StorePolicy:
-    """The store policy file (the shipped example unless configured)."""
-    return StorePolicy.load(settings.policy_file)
+def load_policy(settings: Settings, store: CatalogStore | None = None) -> StorePolicy:
+    """The store's policy file; the demo store's policy only for the demo catalog; else none.
+
+    A store that has not written a policy gets honest answers ("I don't have that policy;
+    I can connect you with a colleague"), never the demo store's shipping prices.
+    """
+    if settings.policy_file is not None:
+        return StorePolicy.load(settings.policy_file)
+    if store is None:
+        with open_catalog(settings) as own:
+            return load_policy(settings, own)
+    return StorePolicy.load(DEMO_POLICY) if is_demo_catalog(store.fingerprints()) else StorePolicy.none()
 
 
 @dataclass
@@ -157,61 +194,93 @@ class AssistantParts:
     presence: Presence
     personalization: Personalization
     reviews: ReviewAnalyzer | None = None
+    orders: OrderSource | None = None
 
     async def close(self) -> None:
-        """Close the conversation store, the generator and the catalog."""
+        """Close the order source, the conversation store, the generator and the catalog."""
+        if self.orders is not None:
+            await self.orders.close()
         await self.store.close()
         await self.assistant.responder.generator.close()
         self.search.store.close()
 
 
-async def open_assistant(settings: Settings, executor: Executor, metrics: Metrics) -> AssistantParts:
+async def open_assistant(
+    settings: Settings, executor: Executor, metrics: Metrics, loading: LoadingStatus | None = None
+) -> AssistantParts:
     """Open catalog, index, intent model (trained if missing), generator, conversation store and
-    orders (demo orders seeded into an empty table), wired into one Assistant."""
+    orders (demo orders seeded into an empty table), wired into one Assistant.
+
+    `loading` hears which of LOADING_STEPS are done and how far a long one (encoding,
+    training) is, for the server's /ready; a shutdown meanwhile stops those long steps."""
     from bot.assistant import Assistant
     from bot.dialogue.engine import Dialogue
     from bot.nlu.batching import BatchingNLU
     from bot.shoppers import Personalization
     from bot.store.shoppers import ShopperStore
     from bot.merchant.reviews import open_review_analyzer
-    from bot.store.orders import SQLiteOrderSource, seed_demo_orders
 
     loop = asyncio.get_running_loop()
 
     async def run(fn: Callable[[], Any]) -> Any:
         return await loop.run_in_executor(executor, fn)
 
+    status = loading or LoadingStatus()
+    status.expect(*LOADING_STEPS)
     encoder = await run(lambda: load_encoder(settings))
-    search, report = await run(lambda: open_search(settings, encoder=encoder))
+    encoding = status.progress("catalog and index", "encoding {done} of {total} products")
+    search, report = await run(lambda: open_search(settings, encoder=encoder, progress=encoding))
     logger.info("catalog ready: %d products in a %s index (%s)", report.total, report.kind, report.reason)
+    status.done("catalog and index")
 
     def log_training(step: int, total: int) -> None:
+        status.report("intent model", f"training, step {step} of {total}")
         if step == 1 or step % 50 == 0 or step == total:
             logger.info("training the intent model (first start): step %d of %d", step, total)
 
     nlu = await run(lambda: load_nlu(settings, search.store, progress=log_training))
+    status.done("intent model")
     store = SQLiteConversationStore(settings.conversations_db)
-    orders = SQLiteOrderSource(store)
-    if settings.demo_orders:
-        sample = await run(lambda: search.store.sample_products(60))
-        await seed_demo_orders(orders, [(p.id, p.title, p.price) for p in sample])
+    orders = await open_orders(settings, store, search.store, run)
     responder = open_responder(settings, search.store, stats=None)
     await responder.generator.warm_up()
+    status.done("generator")
     vocabulary = CatalogVocabulary.from_store(search.store)
     presence = Presence(OfficeHours.parse(settings.agent_hours))
     personalization = await Personalization.open(
         ShopperStore(store), search, run, demo_shoppers=settings.demo_shoppers
     )
     reviews = await run(lambda: open_review_analyzer(settings))
+    status.done("review sentiment model")
     dialogue = Dialogue(
-        search, search.store, load_policy(settings), orders, encoder=encoder, store_name=settings.store_name,
+        search, search.store, load_policy(settings, search.store), orders, encoder=encoder, store_name=settings.store_name,
         categories=_top_categories(vocabulary, search.store), run=run,
         agents_available=presence.available, agent_hours=presence.hours.text,
         recommender=lambda: personalization.recommender, reviews=reviews,
     )  # fmt: skip
     assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics,
                           personalization=personalization)
-    return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews)
+    return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews, orders)
+
+
+async def open_orders(
+    settings: Settings, store: SQLiteConversationStore, catalog: CatalogStore, run: Callable[[Callable[[], Any]], Any]
+) -> OrderSource:
+    """The store's order source. Demo orders go into an empty orders table only for the demo catalog."""
+    from bot.store.order_api import HttpOrderSource
+    from bot.store.orders import SQLiteOrderSource, seed_demo_orders
+
+    if settings.order_source == "http":
+        assert settings.order_api_url is not None  # Settings checks this
+        token = settings.order_api_token.get_secret_value() if settings.order_api_token else None
+        currency = await run(lambda: catalog.currency() or "USD")
+        return HttpOrderSource(settings.order_api_url, token, settings.platform_timeout, currency=currency)
+    orders = SQLiteOrderSource(store)
+    if settings.demo_orders and await run(lambda: is_demo_catalog(catalog.fingerprints())):
+        sample = await run(lambda: catalog.sample_products(60))
+        await seed_demo_orders(orders, [(p.id, p.title, p.price) for p in sample])
+    return orders
+
 
 
 def _top_categories(vocabulary: CatalogVocabulary, store: CatalogStore) -> list[str]:

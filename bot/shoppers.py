@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from bot.dialogue import preferences as stated
 from bot.store.shoppers import Erased, ShopperEvent, ShopperStore
-from catalog import DEMO_PRODUCTS
+from catalog import is_demo_catalog
 from retrieval.recommend import CoOccurrence, Preferences, Recommender, ShopperProfile
 from retrieval.search import ProductSearch
 
@@ -120,8 +119,7 @@ async def seed_demo_shoppers(shoppers: ShopperStore, search: ProductSearch, run:
     from catalog.histories import generate_histories
 
     ids = [i for i in search.index.vectors.row_ids if i]
-    demo = await run(lambda: {json.loads(line)["id"] for line in DEMO_PRODUCTS.read_text(encoding="utf-8").splitlines() if line.strip()})
-    if not ids or not set(ids) <= demo:
+    if not await run(lambda: is_demo_catalog(ids)):
         return 0
     products = await run(lambda: list(search.store.get_many(ids).values()))
     histories = await run(lambda: generate_histories(products, DEMO_SHOPPERS))

@@ -94,7 +94,8 @@ class Product(_Model):
     compare_at_price: float | None = Field(default=None, ge=0)
     attributes: dict[str, str | list[str]] = Field(default_factory=dict)
     variants: list[Variant] = Field(default_factory=list)
-    # None means stock is not tracked: the product is always available.
+    # None means the catalog does not say (stock is not tracked): the product can be
+    # bought, but nobody may tell a shopper it is "in stock" (see `stock_known`).
     stock: int | None = Field(default=None, ge=0)
     rating: float | None = Field(default=None, ge=0, le=5)
     review_count: int = Field(default=0, ge=0)
@@ -163,10 +164,23 @@ class Product(_Model):
 
     @property
     def in_stock(self) -> bool:
-        """True when at least one unit can be bought now."""
+        """True when the product can be bought: not known to be sold out.
+
+        A product whose stock the catalog does not track is buyable, so an in-stock filter
+        keeps it (a store that tracks no stock is not emptied by one); whether it may be
+        *said* to be in stock is `stock_known`.
+        """
         if self.variants:
             return any(v.stock > 0 for v in self.variants)
         return self.stock is None or self.stock > 0
+
+    @property
+    def stock_known(self) -> bool:
+        """True when the catalog states stock (per product or per variant).
+
+        Only then may an answer, a card or a reason say "in stock" or how many are left.
+        """
+        return bool(self.variants) or self.stock is not None
 
     @property
     def total_stock(self) -> int | None:

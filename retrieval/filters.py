@@ -12,6 +12,7 @@ from collections import defaultdict
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from retrieval.brands import title_brands
 from retrieval.catalog import normalize_color, normalize_size, split_category
 from retrieval.store import FilterRow
 
@@ -82,6 +83,10 @@ class FilterIndex:
         self._sizes: dict[str, list[int]] = defaultdict(list)
         self._sizes_in_stock: dict[str, list[int]] = defaultdict(list)
         category_ids: dict[str, int] = {}
+        # A product without a brand is filtered by the brand its title starts with, when
+        # the catalog's titles show one (retrieval/brands.py): "boAt earphones" then finds
+        # boAt's even in a catalog with no brand column.
+        titled = title_brands((r.id, r.title, r.brand, r.category) for r in rows) if any(not r.brand for r in rows) else {}
         for row, pid in enumerate(row_ids):
             fr = by_id.get(pid) if pid is not None else None
             if fr is None:
@@ -92,8 +97,9 @@ class FilterIndex:
             self.in_stock[row] = fr.in_stock
             cid = category_ids.setdefault(fr.category, len(category_ids))
             self._category_of[row] = cid
-            if fr.brand:
-                self._brands[fr.brand].append(row)
+            brand = fr.brand or titled.get(fr.id, "").lower()
+            if brand:
+                self._brands[brand].append(row)
             for c in fr.colors:
                 self._colors[c].append(row)
             for c in fr.colors_in_stock:

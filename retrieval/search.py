@@ -43,6 +43,7 @@ class Hit:
             "compare_at_price": p.compare_at_price,
             "category": p.category_path,
             "in_stock": p.in_stock,
+            "stock_known": p.stock_known,  # False: can be bought, but no stock status to show
             "rating": p.rating,
             "review_count": p.review_count,
             "image_url": p.image_url,
@@ -129,6 +130,11 @@ class ProductSearch:
             if pid in products
         ]
         return _sorted(hits, sort)[:k]
+
+    def count(self, filters: SearchFilters | None = None) -> int:
+        """How many products satisfy `filters`: an exact count over the catalog, unlike the
+        length of a result list, which `k` caps."""
+        return int(np.count_nonzero(self._filters.mask(filters or SearchFilters())))
 
     def dense_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, cosine) best first, among rows allowed by `mask`."""

@@ -65,6 +65,8 @@ class FilterRow:
     sizes_in_stock: tuple[str, ...]
     colors_in_stock: tuple[str, ...]
     review_count: int
+    # Read for brands stated only in titles (retrieval/brands.py), when there is no brand.
+    title: str = ""
 
 
 def _join(values: Iterable[str]) -> str:
@@ -228,6 +230,17 @@ class CatalogStore:
         )
         return [r[0] for r in rows]
 
+    def currency(self) -> str | None:
+        """The store's currency: the one most products are priced in; None for an empty catalog."""
+        # Products are stored without their defaults, so an absent currency is the default one.
+        default = Product.model_fields["currency"].default
+        row = self._db.execute(
+            "SELECT COALESCE(json_extract(data, '$.currency'), ?) AS c, COUNT(*) AS n FROM products"
+            " GROUP BY c ORDER BY n DESC, c LIMIT 1",
+            (default,),
+        ).fetchone()
+        return row[0] if row else None
+
     def fingerprints(self) -> dict[str, str]:
         """Product id -> fingerprint of its searchable text, for incremental index sync."""
         return dict(self._db.execute("SELECT id, fingerprint FROM products"))
@@ -236,7 +249,7 @@ class CatalogStore:
         """The filterable columns of every product."""
         rows = self._db.execute(
             "SELECT id, price, in_stock, rating, brand, category, colors, sizes, sizes_in_stock,"
-            " colors_in_stock, review_count FROM products ORDER BY pk"
+            " colors_in_stock, review_count, json_extract(data, '$.title') FROM products ORDER BY pk"
         )
         return [
             FilterRow(
@@ -251,6 +264,7 @@ class CatalogStore:
                 sizes_in_stock=_split(r[8]),
                 colors_in_stock=_split(r[9]),
                 review_count=r[10],
+                title=r[11] or "",
             )
             for r in rows
         ]

@@ -14,13 +14,24 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session and module fixtures (built before each test's own env) never touch the
+    developer's model cache (~/.cache/shopbot) either."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHOPBOT_MODEL_CACHE", str(tmp_path_factory.mktemp("model-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees the developer's SHOPBOT_* settings; each gets its own data dir."""
+    """No test sees the developer's SHOPBOT_* settings; each gets its own data dir and an
+    empty model cache of its own."""
     for key in list(os.environ):
         if key.startswith("SHOPBOT_") or key == "OPENAI_API_KEY":
             monkeypatch.delenv(key)
     monkeypatch.setenv("SHOPBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SHOPBOT_MODEL_CACHE", str(tmp_path / "model-cache"))
     yield
 
 
@@ -98,13 +109,16 @@ def shipped(tmp_path_factory):
 
     SHOPBOT_TEST_MODEL_CACHE=DIR (a developer's convenience; CI leaves it unset) keeps the
     trained models in DIR and reuses them while their training data is unchanged, so
-    repeated runs skip the ~5 minutes of training.
+    repeated runs skip the ~5 minutes of training. DIR is a model cache (DIR/intent/<hash>);
+    models an older version kept as a data dir (DIR/models/intent) are still used.
     """
     import shutil
 
     from bot.config import Settings
-    from bot.merchant.sentiment import load_sentiment_model, sentiment_model_dir, train_sentiment_model
-    from bot.services import intent_model_dir, load_intent_model, train_intent_model
+    from bot.merchant.sentiment import (
+        load_sentiment_model, locate_sentiment_model, sentiment_model_dir, train_sentiment_model,
+    )  # fmt: skip
+    from bot.services import intent_model_dir, load_intent_model, locate_intent_model, train_intent_model
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("nlu") / "data")
     cache = os.environ.get("SHOPBOT_TEST_MODEL_CACHE")
@@ -112,9 +126,9 @@ def shipped(tmp_path_factory):
         train_intent_model(settings)
         train_sentiment_model(settings)
         return settings
-    cached = Settings(data_dir=Path(cache))
+    cached = Settings(data_dir=Path(cache), model_cache=Path(cache))
     load_intent_model(cached)  # trains only when missing or stale
     load_sentiment_model(cached)
-    shutil.copytree(intent_model_dir(cached), intent_model_dir(settings))
-    shutil.copytree(sentiment_model_dir(cached), sentiment_model_dir(settings))
+    shutil.copytree(locate_intent_model(cached), intent_model_dir(settings))  # type: ignore[arg-type]
+    shutil.copytree(locate_sentiment_model(cached), sentiment_model_dir(settings))  # type: ignore[arg-type]
     return settings

@@ -165,11 +165,11 @@ def _authorize(request: web.Request) -> None:
 async def _insights(request: web.Request) -> tuple[Insights, float, Query]:
     _authorize(request)
     query = parse_query(request.query)
-    analyzer = request.app[REVIEWS]
+    analyzer = request.app[REVIEWS].get()
     if analyzer is None:
         raise MessageRejected("review insights need the sentiment model: run `shopbot train sentiment`, then "
                               "restart the server", status=503)  # fmt: skip
-    store = request.app[SEARCH].store
+    store = request.app[SEARCH].get().store
     key = (store.version, *query.key())
 
     def run() -> Insights:

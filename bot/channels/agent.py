@@ -30,7 +30,7 @@ from aiohttp import WSMsgType, web
 
 from bot.agents.auth import AgentTokens
 from bot.agents.desk import AgentDesk
-from bot.channels.keys import EXECUTOR, SEARCH
+from bot.channels.keys import EXECUTOR, SEARCH, Loaded
 from bot.channels.ws import event_json
 from bot.dialogue.state import DialogueState
 from bot.generation.facts import ProductFacts
@@ -40,7 +40,7 @@ from bot.web.site import CONSOLE as PAGES
 
 logger = logging.getLogger(__name__)
 
-DESK = web.AppKey("desk", AgentDesk)
+DESK = web.AppKey("desk", Loaded[AgentDesk])  # filled in once the server has loaded (bot/startup.py)
 TOKENS = web.AppKey("agent_tokens", AgentTokens)
 CONSOLES = web.AppKey("consoles", set)
 COOKIE = "shopbot_agent"
@@ -112,7 +112,7 @@ async def logout(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     """Who is signed in, who is online, and whether shoppers can reach a person now."""
     agent = _agent(request)
-    presence = request.app[DESK].presence
+    presence = request.app[DESK].get().presence
     return web.json_response(
         {"agent": agent, "online": presence.online, "available": presence.available(), "hours": presence.hours.text}
     )
@@ -121,13 +121,13 @@ async def me(request: web.Request) -> web.Response:
 async def conversations(request: web.Request) -> web.Response:
     """The conversation list, most recently active first."""
     _agent(request)
-    return _json_response([summary_json(s) for s in await request.app[DESK].queue()])
+    return _json_response([summary_json(s) for s in await request.app[DESK].get().queue()])
 
 
 async def conversation(request: web.Request) -> web.Response:
     """One conversation: transcript with the bot's understanding, cart and viewed products."""
     _agent(request)
-    desk = request.app[DESK]
+    desk = request.app[DESK].get()
     found = await desk.conversation(request.match_info["id"])
     events = await desk.store.events(found.id)
     state = DialogueState.load(found.state)
@@ -144,7 +144,7 @@ async def conversation(request: web.Request) -> web.Response:
 
 async def take(request: web.Request) -> web.Response:
     """Take over the conversation."""
-    return _json_response(conversation_json(await request.app[DESK].take(request.match_info["id"], _agent(request))))
+    return _json_response(conversation_json(await request.app[DESK].get().take(request.match_info["id"], _agent(request))))
 
 
 async def reply(request: web.Request) -> web.Response:
@@ -153,7 +153,7 @@ async def reply(request: web.Request) -> web.Response:
     text = (await _json(request)).get("text")
     if not isinstance(text, str):
         raise web.HTTPBadRequest(reason="'text' is required and must be a string")
-    event = await request.app[DESK].reply(request.match_info["id"], agent, text)
+    event = await request.app[DESK].get().reply(request.match_info["id"], agent, text)
     return _json_response(event_json(event), status=201)
 
 
@@ -163,18 +163,18 @@ async def share(request: web.Request) -> web.Response:
     product_id = (await _json(request)).get("product_id")
     if not isinstance(product_id, str) or not product_id:
         raise web.HTTPBadRequest(reason="'product_id' is required and must be a string")
-    event = await request.app[DESK].share(request.match_info["id"], agent, product_id)
+    event = await request.app[DESK].get().share(request.match_info["id"], agent, product_id)
     return _json_response(event_json(event), status=201)
 
 
 async def release(request: web.Request) -> web.Response:
     """Hand the conversation back to the bot."""
-    return _json_response(conversation_json(await request.app[DESK].hand_back(request.match_info["id"], _agent(request))))
+    return _json_response(conversation_json(await request.app[DESK].get().hand_back(request.match_info["id"], _agent(request))))
 
 
 async def close(request: web.Request) -> web.Response:
     """Close the conversation."""
-    return _json_response(conversation_json(await request.app[DESK].close(request.match_info["id"], _agent(request))))
+    return _json_response(conversation_json(await request.app[DESK].get().close(request.match_info["id"], _agent(request))))
 
 
 async def read(request: web.Request) -> web.Response:
@@ -183,14 +183,14 @@ async def read(request: web.Request) -> web.Response:
     event_id = (await _json(request)).get("event_id")
     if not isinstance(event_id, int) or isinstance(event_id, bool) or event_id < 0:
         raise web.HTTPBadRequest(reason="'event_id' is required and must be a whole number")
-    await request.app[DESK].mark_read(request.match_info["id"], event_id)
+    await request.app[DESK].get().mark_read(request.match_info["id"], event_id)
     return web.json_response({"read": event_id})
 
 
 async def drafts(request: web.Request) -> web.Response:
     """Suggested replies to the shopper's last message."""
     _agent(request)
-    found = await request.app[DESK].drafts(request.match_info["id"])
+    found = await request.app[DESK].get().drafts(request.match_info["id"])
     return _json_response([{"text": d.text, "cards": list(d.cards), "source": d.source} for d in found])
 
 
@@ -200,7 +200,7 @@ async def search(request: web.Request) -> web.Response:
     query = request.query.get("q", "").strip()
     if len(query) > 200:
         raise web.HTTPBadRequest(reason="the search is longer than 200 characters")
-    engine = request.app[SEARCH]
+    engine = request.app[SEARCH].get()
     loop = asyncio.get_running_loop()
     hits = await loop.run_in_executor(request.app[EXECUTOR], lambda: engine.search(query, k=8))
     return _json_response([ProductFacts.from_product(h.product).card() for h in hits])
@@ -211,7 +211,7 @@ async def live(request: web.Request) -> web.WebSocketResponse:
     agent = _agent(request)
     ws = web.WebSocketResponse(heartbeat=30)
     await ws.prepare(request)
-    presence = request.app[DESK].presence
+    presence = request.app[DESK].get().presence
     presence.signed_in(agent)
     request.app[CONSOLES].add(ws)
     try:
@@ -284,6 +284,7 @@ def _json_response(body: Any, status: int = 200) -> web.Response:
 def add_routes(app: web.Application) -> None:
     """Mount the console, its API and its socket; conversation updates reach open consoles."""
     app[CONSOLES] = set()
+    app[DESK] = Loaded("agent desk")
     r = app.router
     r.add_get("/agent", console_page)
     r.add_get("/agent/assets/{name}", console_asset)

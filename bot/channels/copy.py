@@ -51,7 +51,7 @@ def _writer(app: web.Application) -> CopyWriter:
 
     Cheap to build, so one per request: nothing is added to the running app's state.
     """
-    responder = app[ASSISTANT].responder
+    responder = app[ASSISTANT].get().responder
     settings = app[SETTINGS]
     return CopyWriter(
         responder.generator, brands=responder.brands, colors=responder.colors, store_name=settings.store_name,
@@ -80,7 +80,7 @@ async def post_copy(request: web.Request) -> web.Response:
         wanted = CopyRequest(body.kind, body.tone, body.max_words, body.variants)
     except CopyRequestError as exc:
         raise MessageRejected(str(exc)) from None
-    store = request.app[SEARCH].store
+    store = request.app[SEARCH].get().store
     try:
         product = await asyncio.get_running_loop().run_in_executor(
             request.app[EXECUTOR], get_product, store, body.product_id

@@ -234,7 +234,7 @@ class RedactingAccessLogger(AccessLogger):
 async def accept(request: web.Request, message: Message) -> Stored:
     """Rate-limit the shopper, then store the message and start the turn (see Dispatcher.accept)."""
     request.app[LIMITER].check(message.conversation_id)
-    return await request.app[DISPATCHER].accept(request.app[ASSISTANT], message)
+    return await request.app[DISPATCHER].accept(request.app[ASSISTANT].get(), message)
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -322,7 +322,8 @@ def card_details(card: dict[str, Any]) -> str:
         if card.get("compare_at_price") and card["compare_at_price"] > card["price"]:
             price += f" (was {money(card['compare_at_price'], card.get('currency') or 'USD')})"
         parts.append(price)
-    if card.get("in_stock") is not None:
+    # "in stock" only when the catalog tracks stock (stock_known); untracked says nothing.
+    if card.get("in_stock") is not None and (not card["in_stock"] or card.get("stock_known", True)):
         parts.append("in stock" if card["in_stock"] else "out of stock")
     if card.get("rating"):
         parts.append(f"{rating_text(card['rating'])}★")

@@ -87,7 +87,7 @@ async def post_events(request: web.Request) -> web.Response:
         events = _EVENTS.validate_python(items)
     except ValidationError as exc:
         raise MessageRejected(describe_validation_error(exc, "events", _name)) from None
-    search = request.app[SEARCH]
+    search = request.app[SEARCH].get()
     known = search.index.vectors.row_of
     unknown = [(i, e.product_id) for i, e in enumerate(events) if e.product_id not in known]
     if unknown:
@@ -95,7 +95,7 @@ async def post_events(request: web.Request) -> web.Response:
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         raise MessageRejected(f"unknown product_id, not in the catalog: {listed}{more}; nothing was stored", status=422)
     now = dt.datetime.now(dt.UTC).timestamp()
-    stored = await request.app[PERSONALIZATION].record([e.stored(now) for e in events])
+    stored = await request.app[PERSONALIZATION].get().record([e.stored(now) for e in events])
     return web.json_response({"stored": stored, "duplicates": len(events) - stored})
 
 
@@ -109,7 +109,7 @@ def _user(request: web.Request) -> str:
 async def get_preferences(request: web.Request) -> web.Response:
     """GET /users/{id}/preferences."""
     require_token(request)
-    prefs = await request.app[PERSONALIZATION].shoppers.preferences(_user(request))
+    prefs = await request.app[PERSONALIZATION].get().shoppers.preferences(_user(request))
     return web.json_response(json.loads(prefs.model_dump_json()))
 
 
@@ -122,7 +122,7 @@ async def put_preferences(request: web.Request) -> web.Response:
         prefs = Preferences.model_validate(body)
     except ValidationError as exc:
         raise MessageRejected(describe_validation_error(exc, "preferences", str)) from None
-    await request.app[PERSONALIZATION].set_preferences(user, prefs)
+    await request.app[PERSONALIZATION].get().set_preferences(user, prefs)
     return web.json_response(json.loads(prefs.model_dump_json()))
 
 
@@ -154,7 +154,7 @@ async def recommendations(request: web.Request) -> web.Response:
     query, k = params.pop("q", ""), _k(request, 10)
     params.pop("k", None)
     filters = _filters(params)
-    personalization = request.app[PERSONALIZATION]
+    personalization = request.app[PERSONALIZATION].get()
     profile = await personalization.profile(user)
     recommender = personalization.recommender
     recs = await asyncio.get_running_loop().run_in_executor(
@@ -172,7 +172,7 @@ async def complements(request: web.Request) -> web.Response:
     user, k = params.pop("user_id", None), _k(request, 5)
     params.pop("k", None)
     filters = _filters(params)
-    personalization = request.app[PERSONALIZATION]
+    personalization = request.app[PERSONALIZATION].get()
     profile = await personalization.profile(user) if user else None
     recommender = personalization.recommender
     try:
@@ -188,14 +188,14 @@ async def complements(request: web.Request) -> web.Response:
 async def export_data(request: web.Request) -> web.Response:
     """GET /users/{id}/data: everything stored about the shopper, as one JSON document."""
     require_token(request)
-    data = await request.app[PERSONALIZATION].export(_user(request))
+    data = await request.app[PERSONALIZATION].get().export(_user(request))
     return web.json_response(data, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
 async def erase_data(request: web.Request) -> web.Response:
     """DELETE /users/{id}/data: erase conversations, events and preferences."""
     require_token(request)
-    erased = await request.app[PERSONALIZATION].erase(_user(request))
+    erased = await request.app[PERSONALIZATION].get().erase(_user(request))
     return web.json_response({"erased": {"conversations": erased.conversations, "events": erased.events,
                                          "preferences": erased.preferences}})
 

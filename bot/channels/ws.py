@@ -165,11 +165,11 @@ async def _signal(request: web.Request, ws: web.WebSocketResponse, session: str,
     if kind not in WIDGET_SIGNALS:
         await ws.send_json({"type": "error", "error": f"'kind' must be one of {', '.join(WIDGET_SIGNALS)}"})
         return
-    if not isinstance(product_id, str) or product_id not in request.app[SEARCH].index.vectors.row_of:
+    if not isinstance(product_id, str) or product_id not in request.app[SEARCH].get().index.vectors.row_of:
         await ws.send_json({"type": "error", "error": "'product_id' must be the id of a product in the catalog"})
         return
     event = ShopperEvent(session, product_id, kind, time.time(), CHANNEL)
-    await request.app[PERSONALIZATION].record([event])
+    await request.app[PERSONALIZATION].get().record([event])
 
 
 async def _hello(request: web.Request, ws: web.WebSocketResponse, data: dict[str, Any], old: str | None) -> str | None:
@@ -184,7 +184,7 @@ async def _hello(request: web.Request, ws: web.WebSocketResponse, data: dict[str
     if old is not None:
         request.app[SOCKETS].remove(f"{CHANNEL}:{old}", ws)
     request.app[SOCKETS].add(conversation_id, ws)
-    store = request.app[STORE]
+    store = request.app[STORE].get()
     events = await store.events(conversation_id, after_id=after)
     conversation = await store.get(conversation_id)
     mode, agent = (conversation.mode, conversation.agent) if conversation else ("bot", None)
@@ -208,7 +208,7 @@ async def _message(request: web.Request, ws: web.WebSocketResponse, session: str
     resent = False
     if client_id is not None:
         sockets.sent.setdefault(ws, set()).add(client_id)
-    async for event in request.app[ASSISTANT].handle(message):
+    async for event in request.app[ASSISTANT].get().handle(message):
         if isinstance(event, Stored):
             resent = not event.new
             await ws.send_json({"type": "ack", "client_id": client_id, "event": event_json(event.event)})

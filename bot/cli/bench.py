@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import click
-
 from collections.abc import Callable
+from pathlib import Path
+
+import click
 
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
@@ -23,13 +24,17 @@ def register(main: click.Group) -> None:
     )
     @click.option(
         "--suite",
-        type=click.Choice(["all", "search", "nlu", "generation", "turns", "actions", "copy"]),
+        type=click.Choice(["all", "search", "nlu", "generation", "turns", "actions", "copy", "onboarding"]),
         default="all",
         show_default=True,
-        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; none of these is part of all).",
+        help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; onboarding: time from a catalog file in --data to the first answer; none of these is part of all).",
+    )
+    @click.option(
+        "--data", "shared", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared/data"),
+        show_default=True, help="For --suite onboarding: the folder with the third-party catalog files.",
     )
     @click.pass_context
-    def bench(ctx: click.Context, sizes: str, suite: str) -> None:
+    def bench(ctx: click.Context, sizes: str, suite: str, shared: Path) -> None:
         """Search (build rate, memory, latency flat vs HNSW), NLU (parse latency) and generation benchmarks."""
         from bot.bench import run
         from bot.bench_nlu import run_nlu
@@ -48,6 +53,11 @@ def register(main: click.Group) -> None:
             if ctx.get_parameter_source("sizes") is click.core.ParameterSource.DEFAULT:
                 counts = [1000, 100000]
             run_turns(settings, counts, click.echo)
+            return
+        if suite == "onboarding":
+            from bot.bench_onboarding import run_onboarding
+
+            run_onboarding(shared, click.echo)
             return
         if suite == "copy":
             from bot.bench_copy import demo_products

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
-from bot.merchant.sentiment import load_sentiment_model
-from bot.services import load_intent_model, open_catalog, open_search
+from bot.merchant.sentiment import cached_sentiment_model_dir, load_sentiment_model, locate_sentiment_model
+from bot.services import cached_intent_model_dir, load_intent_model, locate_intent_model, open_catalog, open_search
 from catalog import DEMO_PRODUCTS
+from retrieval.coverage_stats import catalog_coverage, coverage_dict, coverage_lines
 from retrieval.errors import ImportRejectedError
-from retrieval.importer import FORMATS, read_catalog
+from retrieval.import_report import (
+    counts_line,
+    currency_line,
+    merged_line,
+    warning_details,
+    warnings_line,
+)
+from retrieval.importer import FORMATS, ParsedCatalog, read_catalog
 from retrieval.indexing import SyncReport
+from retrieval.store import UpsertCounts
 
 
 
@@ -42,6 +52,26 @@ def _say_sync(report: SyncReport) -> None:
     )
 
 
+# Enough to see what kind of problem a file has; --all-warnings lists every one.
+WARNING_LINES = 20
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import read and what it changed in the catalog."""
+
+    parsed: ParsedCatalog
+    counts: UpsertCounts
+
+    def summary(self) -> list[str]:
+        """The counts line, then the merged, warnings and currency notes when there are any."""
+        c = self.counts
+        notes = (merged_line(self.parsed), warnings_line(self.parsed), currency_line(self.parsed))
+        return [counts_line(c.inserted, c.updated, c.unchanged, self.parsed.rejected)] + [
+            note for note in notes if note
+        ]
+
+
 def import_file(
     settings: Settings,
     path: Path,
@@ -50,21 +80,29 @@ def import_file(
     strict: bool = False,
     mapping: dict[str, str] | None = None,
     currency: str | None = None,
-) -> tuple[int, int, int, int]:
-    """Import a catalog file; returns (inserted, updated, unchanged, rejected).
+    review_separator: str | None = None,
+    all_warnings: bool = False,
+) -> ImportOutcome:
+    """Import a catalog file, printing each rejected row and the values left out to stderr.
 
-    With `strict`, any rejected row aborts the import before anything is written.
+    With `strict`, any rejected row aborts the import before anything is written. A value
+    left out with a warning (the product is kept) and rows merged by id do not count:
+    the products they belong to are imported whole.
     """
-    parsed = read_catalog(path, fmt, mapping=mapping, currency=currency)
+    parsed = read_catalog(
+        path, fmt, mapping=mapping, currency=currency, review_separator=review_separator
+    )
     for issue in parsed.issues:
         click.echo(f"rejected: {issue}", err=True)
+    for line in warning_details(parsed, limit=None if all_warnings else WARNING_LINES):
+        click.echo(f"warning: {line}", err=True)
     if strict and parsed.issues:
         raise ImportRejectedError(
             f"{parsed.rejected} of {parsed.rows_read} rows rejected; nothing imported (--strict)"
         )
     with open_catalog(settings) as store:
         counts = store.upsert_many(parsed.products)
-    return counts.inserted, counts.updated, counts.unchanged, parsed.rejected
+    return ImportOutcome(parsed, counts)
 
 
 def register(main: click.Group) -> None:
@@ -77,9 +115,21 @@ def register(main: click.Group) -> None:
     @catalog.command("import")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file name.")
-    @click.option("--strict", is_flag=True, help="Import nothing if any row is bad.")
-    @click.option("--map", "pairs", multiple=True, metavar="FIELD=COLUMN", help="CSV column mapping.")
+    @click.option(
+        "--strict", is_flag=True,
+        help="Import nothing if any row is rejected (values left out with a warning do not count).",
+    )
+    @click.option(
+        "--map", "pairs", multiple=True, metavar="FIELD=COLUMN",
+        help="CSV column mapping; FIELD is a product field, attr:NAME, or review.text, "
+        "review.title, review.author, review.rating, review.date.",
+    )
+    @click.option(
+        "--review-separator", metavar="TEXT",
+        help="Split review cells holding several reviews (e.g. ','); applied to every review column.",
+    )
     @click.option("--currency", help="ISO currency code when the file has none (e.g. INR).")
+    @click.option("--all-warnings", is_flag=True, help=f"List every warning, not the first {WARNING_LINES}.")
     @click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
     @click.pass_context
     def import_(
@@ -88,17 +138,24 @@ def register(main: click.Group) -> None:
         fmt: str | None,
         strict: bool,
         pairs: tuple[str, ...],
+        review_separator: str | None,
         currency: str | None,
+        all_warnings: bool,
         no_index: bool,
     ) -> None:
-        """Import products from PATH (JSONL, CSV, Shopify CSV or DummyJSON JSON)."""
+        """Import products from PATH (JSONL, CSV, Shopify CSV or DummyJSON JSON).
+
+        Rows repeating a product id are merged (the most complete row kept, reviews
+        gathered); a bad optional value (rating, image link, ...) is left out with a
+        warning; a row with a bad id, title, price or currency is rejected.
+        """
         settings = settings_of(ctx)
-        inserted, updated, unchanged, rejected = import_file(
-            settings, path, fmt, strict=strict, mapping=_parse_mapping(pairs), currency=currency
+        outcome = import_file(
+            settings, path, fmt, strict=strict, mapping=_parse_mapping(pairs), currency=currency,
+            review_separator=review_separator, all_warnings=all_warnings,
         )
-        click.echo(
-            f"imported {inserted}, updated {updated}, unchanged {unchanged}, rejected {rejected}"
-        )
+        for line in outcome.summary():
+            click.echo(line)
         if not no_index:
             _say_sync(_sync(settings))
 
@@ -125,19 +182,16 @@ def register(main: click.Group) -> None:
         click.echo(product.model_dump_json(indent=2, exclude_defaults=True))
 
     @catalog.command()
+    @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
     @click.pass_context
-    def stats(ctx: click.Context) -> None:
-        """Counts of products, departments and stock."""
+    def stats(ctx: click.Context, as_json: bool) -> None:
+        """Products, departments, stock, currencies, and how many products state each fact."""
         with open_catalog(settings_of(ctx)) as store:
-            rows = store.filter_rows()
-        departments = {r.category.split(" > ")[0] for r in rows if r.category}
-        out = {
-            "products": len(rows),
-            "departments": len(departments),
-            "in_stock": sum(r.in_stock for r in rows),
-            "out_of_stock": sum(not r.in_stock for r in rows),
-        }
-        click.echo(json.dumps(out, indent=2))
+            coverage = catalog_coverage(store.sample_products(store.count()))
+        if as_json:
+            click.echo(json.dumps(coverage_dict(coverage), indent=2, ensure_ascii=False))
+        else:
+            click.echo("\n".join(coverage_lines(coverage)))
 
     @main.group()
     def index() -> None:
@@ -162,12 +216,17 @@ def register(main: click.Group) -> None:
         with open_catalog(settings) as store:
             empty = store.count() == 0
         if empty:
-            inserted, _, _, rejected = import_file(settings, DEMO_PRODUCTS, "jsonl", strict=True)
-            click.echo(f"imported the demo catalog: {inserted} products")
+            outcome = import_file(settings, DEMO_PRODUCTS, "jsonl", strict=True)
+            click.echo(f"imported the demo catalog: {outcome.counts.inserted} products")
         _say_sync(_sync(settings))
+        # Models trained on the same data for another data dir are reused from the shared cache.
+        found = locate_intent_model(settings)
         with progress_bar("training the intent model", unit="step") as progress:
             meta = load_intent_model(settings, progress=progress).meta
-        click.echo(f"intent model: held-out accuracy {meta.metrics.get('test_accuracy', 0):.3f}")
+        where = f"reused from {found}" if found else f"trained, kept in {cached_intent_model_dir(settings)}"
+        click.echo(f"intent model: held-out accuracy {meta.metrics.get('test_accuracy', 0):.3f} ({where})")
+        found = locate_sentiment_model(settings)
         with progress_bar("training the review sentiment model", unit="step") as progress:
             sentiment = load_sentiment_model(settings, progress=progress).meta
-        click.echo(f"review sentiment model: held-out accuracy {sentiment.metrics.get('test_accuracy', 0):.3f}")
+        where = f"reused from {found}" if found else f"trained, kept in {cached_sentiment_model_dir(settings)}"
+        click.echo(f"review sentiment model: held-out accuracy {sentiment.metrics.get('test_accuracy', 0):.3f} ({where})")

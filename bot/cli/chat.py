@@ -224,8 +224,9 @@ def card_line(card: dict[str, Any]) -> str:
     stars = f"{rating_text(float(rating))}★" if rating is not None else "unrated"
     if rating is not None and card.get("review_count"):
         stars += f" ({card['review_count']} reviews)"
-    stock = "in stock" if card.get("in_stock") else "out of stock"
-    return f"{card['title']} · {price} · {stars} · {stock}"
+    # No stock status when the catalog does not track it (stock_known false): not "in stock".
+    stock = "out of stock" if not card.get("in_stock") else "in stock" if card.get("stock_known", True) else ""
+    return " · ".join(x for x in (card["title"], price, stars, stock) if x)
 
 
 def _quick_replies(buttons: list[dict[str, str]]) -> str:

@@ -10,7 +10,9 @@ from pydantic import ValidationError
 from bot.cli import settings_of
 from bot.config import describe_validation_error
 from bot.services import open_search
+from retrieval.catalog import Product
 from retrieval.filters import SearchFilters
+from retrieval.money import format_money
 from retrieval.search import MODES, SORTS
 
 
@@ -58,6 +60,18 @@ def register(main: click.Group) -> None:
             click.echo("no products match")
         for rank, hit in enumerate(hits, 1):
             p = hit.product
-            stock = "in stock" if p.in_stock else "out of stock"
-            rating = f"{p.rating:.1f}★" if p.rating is not None else "unrated"
-            click.echo(f"{rank:>2}. {p.title} — {p.price:.2f} {p.currency} · {stock} · {rating} · {p.category_path} [{p.id}]")
+            click.echo(
+                f"{rank:>2}. {p.title} — {format_money(p.price, p.currency)} · {_stock(p)} · {_rating(p)}"
+                f" · {p.category_path} [{p.id}]"
+            )
+
+
+def _stock(p: Product) -> str:
+    """The stock word: a catalog that gives no stock gets no guess of "in stock"."""
+    if p.stock is None and not p.variants:
+        return "stock unknown"
+    return "in stock" if p.in_stock else "out of stock"
+
+
+def _rating(p: Product) -> str:
+    return f"{p.rating:.1f}★" if p.rating is not None else "unrated"

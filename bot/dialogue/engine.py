@@ -19,6 +19,7 @@ from bot.dialogue.leave_message import offline_note
 from bot.dialogue.resolve import by_name, reference_of, resolve
 from bot.dialogue.state import PAGE, CartLine, DialogueState
 from bot.generation.facts import AnswerContext, Constraints, ProductFacts, Turn, money
+from bot.nlu.entities.prices import foreign_currency
 from bot.nlu.parser import Parse
 from bot.skills.policy import INTENT_TOPICS, StorePolicy
 from bot.skills import recommend as suggest
@@ -28,6 +29,7 @@ from bot.store.orders import OrderError, OrderSource
 from retrieval.catalog import Product, normalize_size
 from retrieval.embeddings import Encoder
 from retrieval.filters import SearchFilters
+from retrieval.money import symbol
 from retrieval.recommend import Recommender, ShopperProfile, SignalKind
 from retrieval.search import ProductSearch, Sort
 from retrieval.store import CatalogStore
@@ -68,6 +70,10 @@ _STATEMENT_RE = re.compile(
 _ASKING_RE = re.compile(r"\b(?:show|find|recommend|suggest|looking|need|want|search|get me|any)\b", re.I)
 # Suggestions computed per request: enough for two more pages after the first.
 SUGGESTIONS = 15
+# Search hits kept per request (eight pages): a limit, never reported as a number found.
+SEARCH_CAP = 40
+# "Only the ones in stock", "any garden hoses in stock?" (not "out of stock").
+_IN_STOCK_RE = re.compile(r"(?<!not )(?<!out of )\bin[ -]stock\b|\bavailable (?:now|today)\b", re.I)
 
 
 @dataclass
@@ -123,6 +129,7 @@ class Dialogue:
         self._recommender = recommender
         self._own_recommender: Recommender | None = None
         self.reviews = reviews
+        self._currency: tuple[int, str] | None = None  # (catalog version, code)
 
     @property
     def recommender(self) -> Recommender:
@@ -132,6 +139,14 @@ class Dialogue:
         if self._own_recommender is None:
             self._own_recommender = Recommender(self.search)
         return self._own_recommender
+
+    @property
+    def currency(self) -> str:
+        """The store's currency: the one most products are priced in (USD for an empty catalog)."""
+        version = self.catalog.version
+        if self._currency is None or self._currency[0] != version:
+            self._currency = (version, self.catalog.currency() or "USD")
+        return self._currency[1]
 
     # -- routing -------------------------------------------------------------------------
 
@@ -143,7 +158,7 @@ class Dialogue:
         (then only the turns that rank for the shopper read it). Preferences stated in
         this message count from this turn on (and are returned in `Plan.remember`).
         """
-        remembered = preferences.stated(parse)
+        remembered = preferences.stated(parse, self.currency)
         intent = self._route(state, parse)
 
         async def shopper() -> ShopperProfile:
@@ -179,6 +194,8 @@ class Dialogue:
         if handler is None:
             handler = self._policy if intent in POLICY_INTENTS else self._smalltalk
         plan = await handler(state, parse, intent)
+        if plan.context.skill in ("search", "recommend") and (note := self._currency_note(parse)):
+            plan.context = replace(plan.context, store_facts=(note, *plan.context.store_facts))
         if plan.context.skill != "fallback":
             state.fallbacks = 0
         state.last_intent = intent
@@ -199,7 +216,7 @@ class Dialogue:
         if state.suggested and state.results and _DISMISS_RE.search(parse.text):
             return "dismiss"
         if _STATEMENT_RE.search(parse.text) and not _ASKING_RE.search(parse.text) and "category" not in types:
-            if preferences.stated(parse):
+            if preferences.stated(parse, self.currency):
                 return "preference"
         if state.pending_add and ("size" in types or _BARE_SIZE_RE.fullmatch(parse.text.strip())):
             return "add_to_cart"
@@ -232,9 +249,23 @@ class Dialogue:
                 state.color = e.value
             elif e.type == "size":
                 state.size = normalize_size(str(e.value))
-            elif e.type == "price" and isinstance(e.value, dict):
+            elif e.type == "price" and isinstance(e.value, dict) and not foreign_currency(e.value, self.currency):
                 if e.value.get("min") is not None or e.value.get("max") is not None:
                     state.price_min, state.price_max = e.value.get("min"), e.value.get("max")
+
+    def _currency_note(self, parse: Parse) -> str | None:
+        """What to say when the shopper named an amount in a currency the store does not sell in.
+
+        Such an amount is not applied (see bot.nlu.entities.prices): with no exchange rate,
+        "$50" read as ₹50 would filter for the wrong products, and echoed as "$50" would
+        promise prices the catalog does not have. The shopper is told the store's currency.
+        """
+        named = next((c for e in parse.entities if e.type == "price" and (c := foreign_currency(e.value, self.currency))), None)
+        if named is None:
+            return None
+        sign = symbol(self.currency)
+        return (f"Prices here are in {self.currency}{f' ({sign})' if sign != self.currency else ''}, so I haven't used "
+                f"that {named} amount as a budget. Tell me your budget in {self.currency} to narrow it down.")
 
     def _vague(self, state: DialogueState, parse: Parse) -> Plan | None:
         """One clarifying question when a request names nothing to search for."""
@@ -250,6 +281,7 @@ class Dialogue:
         for name in ("category", "brand", "color", "size", "price_min", "price_max"):
             setattr(state, name, None)
         state.exclude_brands = []
+        state.in_stock = _IN_STOCK_RE.search(parse.text) is not None
         state.query = parse.text
         self._apply_entities(state, parse)
 
@@ -274,6 +306,8 @@ class Dialogue:
         elif not parse.entities and _MORE_RE.search(parse.text) and len(state.results) > state.offset + PAGE:
             state.offset += PAGE
             return await self._show_page(state, parse.text)
+        if _IN_STOCK_RE.search(parse.text):
+            state.in_stock = True
         self._apply_entities(state, parse)
         if isinstance(price, dict) and price.get("qualifier") == "cheap" and price.get("max") is None and shown:
             state.price_max = round(min(p.price for p in shown) - 0.01, 2)
@@ -283,39 +317,61 @@ class Dialogue:
         return await self._run_search(state, parse.text)
 
     def _filters(self, state: DialogueState) -> SearchFilters:
+        # in_stock keeps products whose stock the catalog does not track (they can be
+        # bought); the answer then says it cannot see their stock.
         return SearchFilters(
             category=state.category, brand=state.brand, color=state.color, size=state.size,
-            min_price=state.price_min, max_price=state.price_max,
+            min_price=state.price_min, max_price=state.price_max, in_stock=state.in_stock,
         )  # fmt: skip
 
     def _constraints(self, state: DialogueState) -> Constraints:
         return Constraints(
             category=state.category, brand=state.brand, color=state.color, size=state.size,
-            price_min=state.price_min, price_max=state.price_max,
+            price_min=state.price_min, price_max=state.price_max, currency=self.currency,
+            in_stock=state.in_stock,
         )  # fmt: skip
 
     async def _run_search(self, state: DialogueState, text: str, sort: Sort = "relevance") -> Plan:
         query = state.query or text
         filters = self._filters(state)
-        hits = await self.run(lambda: self.search.search(query, filters=filters, k=40, sort=sort))
+        hits = await self.run(lambda: self.search.search(query, filters=filters, k=SEARCH_CAP, sort=sort))
         products = [h.product for h in hits if h.product.brand not in state.exclude_brands]
         state.results = [p.id for p in products]
+        state.total = await self.run(lambda: self._count(state, filters))
         state.offset = 0
         state.suggested, state.reasons, state.anchor, state.suggest_kind, state.recipient = False, {}, None, None, None
         state.focus = products[0].id if len(products) == 1 else state.focus if state.focus in state.results else None
         return await self._show_page(state, text)
+
+    def _count(self, state: DialogueState, filters: SearchFilters) -> int | None:
+        """How many products match, when that is known; None otherwise.
+
+        A match is a product passing the shopper's filters (category, brand, colour, size,
+        price), counted exactly over the catalog. A free-text query alone has no count:
+        retrieval ranks the whole catalog, and SEARCH_CAP is a limit, not a number found.
+        """
+        narrowed = (state.category, state.brand, state.color, state.size, state.price_min, state.price_max)
+        if all(x is None for x in narrowed):
+            return None
+        total = self.search.count(filters)
+        if filters.brand is None:  # "not that brand" removed these from the list
+            total -= sum(self.search.count(filters.model_copy(update={"brand": b})) for b in state.exclude_brands)
+        return max(total, len(state.results))
 
     async def _show_page(self, state: DialogueState, text: str) -> Plan:
         if state.suggested:
             return await self._show_suggestions(state, text)
         page = await self._products(state.shown())
         facts = tuple(ProductFacts.from_product(p) for p in page)
+        more = len(state.results) > state.offset + PAGE
         context = AnswerContext(
             "search", text, products=facts, constraints=self._constraints(state),
-            total_results=len(state.results), first_result=state.offset + 1,
+            total_results=state.total, more_results=more, first_result=state.offset + 1,
         )
+        if state.in_stock and any(not f.stock_known for f in facts):
+            state.offered_handoff = True  # the answer offers a person to check stock
         buttons = []
-        if len(state.results) > state.offset + PAGE:
+        if more:
             buttons.append("Show more")
         if len(page) >= 2:
             buttons += ["Cheaper", "Compare the first two"]
@@ -384,6 +440,8 @@ class Dialogue:
                 return await self._show_suggestions(state, parse.text)
             return await self._show_suggestions(state, parse.text, lead="That's all I have for this; here they are again:")
         price = next((e.value for e in parse.entities if e.type == "price"), None)
+        if _IN_STOCK_RE.search(parse.text):
+            state.in_stock = True
         self._apply_entities(state, parse)
         if isinstance(price, dict) and price.get("qualifier") == "cheap" and price.get("max") is None and shown:
             state.price_max = round(min(p.price for p in shown) - 0.01, 2)
@@ -437,7 +495,7 @@ class Dialogue:
             return f"More like the {anchor.title}:"
         if kind == "complements" and anchor:
             return f"These go well with the {anchor.title}:"
-        said = {k: v for k, v in preferences.stated(parse).items() if k != "recipients"}
+        said = {k: v for k, v in preferences.stated(parse, self.currency).items() if k != "recipients"}
         if kind == "recommend" and state.recipient:
             lead = f"Gift ideas for {state.recipient}:"
         elif found.personalized:
@@ -446,7 +504,7 @@ class Dialogue:
             lead = "Popular right now:"
         else:
             lead = "Here's what I'd suggest:"
-        return f"Got it, I'll remember {preferences.describe(said)}. {lead}" if said else lead
+        return f"Got it, I'll remember {preferences.describe(said, self.currency)}. {lead}" if said else lead
 
     async def _show_suggestions(self, state: DialogueState, text: str, lead: str = "") -> Plan:
         page = await self._products(state.shown())
@@ -458,6 +516,8 @@ class Dialogue:
             "recommend", text, products=facts, reasons=reasons, constraints=self._constraints(state),
             store_facts=(lead,) if lead and page else (),
         )
+        if state.in_stock and any(not f.stock_known for f in facts):
+            state.offered_handoff = True  # the answer offers a person to check stock
         buttons = ["Show more"] if len(state.results) > state.offset + PAGE else []
         if page:
             buttons += ["More like the first one", "What goes with the first one?"]
@@ -500,6 +560,10 @@ class Dialogue:
         facts = ProductFacts.from_product(product)
         context = AnswerContext("product_answer", parse.text, products=(facts,), findings=tuple(findings))
         buttons = ("Add to cart", "Compare the first two") if facts.in_stock else ("Show similar",)
+        if any(f.answer == "unknown" for f in findings):
+            # The answer offers a person ("I can't see stock for ..."): a "yes" takes it up.
+            state.offered_handoff = True
+            buttons = (*buttons, "Talk to a person")
         return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
 
     async def _review_summary(self, state: DialogueState, parse: Parse) -> Plan:
@@ -572,7 +636,8 @@ class Dialogue:
         if product.sizes and size is None:
             state.pending_add = product.id
             sizes = sorted(product.sizes_in_stock(), key=facts.sizes.index)
-            question = f"Which size would you like for the {product.title}? In stock: {', '.join(sizes)}."
+            offered = "In stock" if product.stock_known else "Sizes"  # untracked stock: sizes exist, no more
+            question = f"Which size would you like for the {product.title}? {offered}: {', '.join(sizes)}."
             return Plan(AnswerContext("clarify", parse.text, products=(facts,), store_facts=(question,)), buttons=tuple(sizes))
         if size and size not in product.sizes_in_stock():
             state.pending_add = product.id
@@ -622,8 +687,11 @@ class Dialogue:
         if number is None:
             question = "What's your order number? You'll find it in your order confirmation email."
             return Plan(AnswerContext("clarify", parse.text, store_facts=(question,)))
-        if self.orders is None:
-            return await self._handoff(state, parse, intent)
+        if self.orders is None or not await self.orders.has_orders():
+            # This store has given Shopbot no orders to look at: a person can, the bot can't.
+            plan = await self._handoff(state, parse, intent)
+            plan.context = replace(plan.context, store_facts=("I can't look up orders in this chat.", *plan.context.store_facts))
+            return plan
         try:
             order = await (self.orders.cancel(number) if intent == "order_cancel" else self.orders.get(number))
         except OrderError as exc:
@@ -640,6 +708,10 @@ class Dialogue:
 
     async def _policy(self, state: DialogueState, parse: Parse, intent: str) -> Plan:
         section = self.policy.find(parse.text, intent)
+        if section is None and (intent in INTENT_TOPICS or not self.policy.sections):
+            # A policy question the store's policy does not answer: say so, never guess.
+            state.offered_handoff = True
+            return Plan(AnswerContext("policy", parse.text), buttons=("Yes, connect me", "No thanks"))
         if section is None:
             return await self._fallback(state, parse)
         return Plan(AnswerContext("policy", parse.text, policy=section.facts()))

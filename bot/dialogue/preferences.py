@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.generation.facts import money
+from bot.nlu.entities.prices import foreign_currency
 from bot.nlu.parser import Parse
 from retrieval.recommend import Preferences
 
@@ -25,8 +26,12 @@ MAX_SIZES = 4
 MAX_LIKES = 8
 
 
-def stated(parse: Parse) -> dict[str, list[str] | float]:
-    """The preferences this message states, as a partial update (empty when none)."""
+def stated(parse: Parse, currency: str | None = None) -> dict[str, list[str] | float]:
+    """The preferences this message states, as a partial update (empty when none).
+
+    `currency` is the store's: a budget named in another currency is not remembered, since
+    there is no rate to read it in the store's money.
+    """
     out: dict[str, list[str] | float] = {}
     sizes = [str(e.value) for e in parse.entities if e.type == "size"]
     if sizes:
@@ -42,7 +47,9 @@ def stated(parse: Parse) -> dict[str, list[str] | float]:
             out["colors"] = colors
     if _BUDGET_RE.search(parse.text):
         for e in parse.entities:
-            if e.type == "price" and isinstance(e.value, dict) and e.value.get("max") is not None:
+            if e.type != "price" or foreign_currency(e.value, currency):
+                continue
+            if isinstance(e.value, dict) and e.value.get("max") is not None:
                 out["budget_max"] = float(e.value["max"])
                 break
     recipients = [_recipient(e.value) for e in parse.entities if e.type == "recipient"]
@@ -80,7 +87,10 @@ def merge(current: Preferences, update: dict[str, list[str] | float]) -> Prefere
 
 
 def describe(update: dict[str, list[str] | float], currency: str = "USD") -> str:
-    """What was remembered, in words for the shopper ("your size 10 and that you like green")."""
+    """What was remembered, in words for the shopper ("your size 10 and that you like green").
+
+    `currency` is the store's, the one a budget was read in ("your budget of ₹300").
+    """
     parts = []
     if "sizes" in update:
         parts.append(f"your size {update['sizes'][0]}")  # type: ignore[index]

@@ -37,9 +37,12 @@ class DialogueState(BaseModel):
     size: str | None = None
     price_min: float | None = None
     price_max: float | None = None
+    in_stock: bool = False  # "only the ones in stock": keeps products whose stock is untracked
     # The last result list (product ids, in the order shown), how far it was paged, and
-    # the product being discussed.
+    # the product being discussed. `total` is how many products match when that is a real
+    # count (those passing the filters), None when unknown: the list itself is capped.
     results: list[str] = Field(default_factory=list)
+    total: int | None = None
     offset: int = 0
     focus: str | None = None
     viewed: list[str] = Field(default_factory=list)

@@ -42,7 +42,7 @@ COMMON_WORDS = set(
     in at to from by just only enjoy happy shopping product products price prices rating ratings stock
     size sizes colour colours color colors brand brands store customer customers service team support
     note option options first second third fourth fifth which what when where why how who absolutely
-    okay ok perfect good nice best new my me shopbot ai faq us usa uk eu free shipping returns return
+    okay ok perfect good nice best new my me shopbot ai faq us usa uk eu rs free shipping returns return
     policy payment payments order orders cart delivery standard express monday tuesday wednesday
     thursday friday saturday sunday january february march april may june july august september
     october november december today tomorrow as well one two three some most many more less
@@ -67,6 +67,20 @@ _BUDGET_BEFORE = re.compile(
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&-]*")
 _NAME_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+[A-Za-z][A-Za-z0-9-]*")
 _LEAK_NGRAM = 6
+_NO_STOCK = "the catalog does not track this product's stock"
+# "I can't tell whether it's in stock" states no stock; the hedge must sit in the same
+# clause as the claim, so "not sure about colours, but it's in stock" is still a claim.
+_HEDGE_RE = re.compile(
+    r"\b(?:can't|cannot|can not|couldn't|don't|do not|not able to|unable to)\s+(?:\w+\s+){0,2}?"
+    r"(?:see|tell|say|know|confirm|promise|check|guarantee)\b|\bwhether\b|\bnot sure\b",
+    re.IGNORECASE,
+)
+
+
+def _hedged(sentence: str, at: int) -> bool:
+    """True when the stock phrase at `at` is inside a hedge ("I can't see whether ... in stock")."""
+    clause = re.split(r"[,;:]|\bbut\b", sentence[:at])[-1]
+    return _HEDGE_RE.search(clause) is not None
 
 
 @dataclass(frozen=True)
@@ -187,7 +201,9 @@ def _build_allowed(context: AnswerContext, prose: Iterable[str] = ()) -> _Allowe
     allowed = _Allowed()
     prose = list(prose)
     _build_claims(allowed, context, prose)
-    currencies = {p.currency for p in context.products} or {"USD"}
+    # The shopper's budget was read in the store's currency; it may be repeated in that
+    # currency only, even when nothing was found to show.
+    currencies = {p.currency for p in context.products} | {context.constraints.currency}
     for p in context.products:
         allowed.money.append((p.price, p.currency))
         if p.compare_at_price:
@@ -396,14 +412,18 @@ class GroundingChecker:
                 (sizes & (set(p.sizes) - set(p.sizes_in_stock))) or (colors & (set(p.colors) - set(p.colors_in_stock)))
                 for p in referents
             )
-            if not partly and not any(not p.in_stock for p in referents):
-                found.append(Violation("stock", m.group(0), "the product is in stock"))
+            if not partly and not any(not p.in_stock for p in referents) and not _hedged(sentence, m.start()):
+                unknown = all(not p.stock_known for p in referents)
+                found.append(Violation("stock", m.group(0), _NO_STOCK if unknown else "the product is in stock"))
         for m in claims.IN_STOCK_RE.finditer(sentence):
             if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in negative_spans):
                 continue
             referents = self._referent(m.start(), mentions)
-            if not any(p.in_stock for p in referents):
-                found.append(Violation("stock", m.group(0), "the product is out of stock"))
+            # A product whose stock the catalog does not track can be bought, but is not
+            # known to be "in stock": only a product with stated stock backs the claim.
+            if not any(p.in_stock and p.stock_known for p in referents) and not _hedged(sentence, m.start()):
+                unknown = any(p.in_stock and not p.stock_known for p in referents)
+                found.append(Violation("stock", m.group(0), _NO_STOCK if unknown else "the product is out of stock"))
         for count, position, text in claims.find_stock_counts(sentence):
             referents = self._referent(position, mentions)
             if not any(p.stock == count for p in referents):

@@ -9,22 +9,39 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "ca$": "CAD", "a$": "AUD"}
+from retrieval.money import read_amount
+
+CURRENCY_SYMBOLS = {
+    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "ca$": "CAD", "a$": "AUD",
+}  # fmt: skip
 CURRENCY_WORDS = {
     "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "eur": "EUR", "euro": "EUR",
     "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "jpy": "JPY",
-    "yen": "JPY", "cad": "CAD", "aud": "AUD", "chf": "CHF", "francs": "CHF", "inr": "INR", "rupees": "INR",
+    "yen": "JPY", "cad": "CAD", "aud": "AUD", "chf": "CHF", "francs": "CHF", "inr": "INR", "rupee": "INR",
+    "rupees": "INR",
 }  # fmt: skip
+# Codes written before an amount ("INR 499", "Rs. 499").
+CURRENCY_CODES = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "chf": "CHF", "cad": "CAD", "aud": "AUD", "jpy": "JPY",
+                  "inr": "INR", "rs": "INR", "rs.": "INR"}  # fmt: skip
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SYMBOL = r"(?:US\$|CA\$|A\$|[$€£¥])"
+# Amounts in every style a store writes them (retrieval.money): Indian groups "1,29,999",
+# Western "1,299.99", a decimal comma with dot groups "1.299,99", a bare decimal comma
+# "12,50". A comma before one or two final digits is a decimal comma; a list of amounts
+# ("₹179, ₹299") is told apart by the space after its comma.
+_NUMBER = (
+    r"\d{1,3}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?!\d|,\d)"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)"
+    r"|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?!\d|[.,]\d)"
+    r"|\d+(?:\.\d+|,\d{1,2}(?!\d))?"
+)
+_SYMBOL = r"(?:US\$|CA\$|A\$|[$€£¥₹])"
 _WORD = "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
 MONEY_RE = re.compile(
     rf"(?P<sym>{_SYMBOL})\s?(?P<a1>{_NUMBER})"
-    rf"|\b(?P<code1>USD|EUR|GBP|CHF|CAD|AUD|JPY|INR)\s?(?P<a2>{_NUMBER})"
-    rf"|(?<![\w.])(?P<a3>{_NUMBER})\s?(?P<word>{_WORD})\b"
-    rf"|(?<![\w.])(?P<a4>{_NUMBER})\s?(?P<tsym>[€£¥$])"
-    rf"|(?<![\w.])(?P<a5>\d{{1,3}})\s?(?P<cents>cents?|pence|p)\b",
+    rf"|\b(?P<code1>USD|EUR|GBP|CHF|CAD|AUD|JPY|INR|Rs\.?)\s?(?P<a2>{_NUMBER})"
+    rf"|(?<![\w.,])(?P<a3>{_NUMBER})\s?(?P<word>{_WORD})\b"
+    rf"|(?<![\w.,])(?P<a4>{_NUMBER})\s?(?P<tsym>[€£¥₹$])"
+    rf"|(?<![\w.,])(?P<a5>\d{{1,3}})\s?(?P<cents>cents?|pence|p)\b",
     re.IGNORECASE,
 )
 PERCENT_RE = re.compile(rf"(?<![\w.])(?P<n>{_NUMBER})\s?(?:%|per ?cent\b)", re.IGNORECASE)
@@ -85,7 +102,8 @@ CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?!\w)")
 
 # A closing quote may follow the full stop: “Fits true to size.” Next sentence.
-SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]?\s+|\n+")
+# "Rs. 499" is one amount, not a sentence ending in "Rs.".
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…])(?<!\b[Rr]s\.)[\"'”’)\]]?\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -99,8 +117,9 @@ class Money:
     text: str
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+def _number(text: str, currency: str | None = None) -> float:
+    value = read_amount(text, currency)
+    return float(text.replace(",", "")) if value is None else value
 
 
 def find_money(text: str) -> list[Money]:
@@ -110,7 +129,7 @@ def find_money(text: str) -> list[Money]:
         if m.group("a1"):
             amount, currency = m.group("a1"), CURRENCY_SYMBOLS[m.group("sym").lower()]
         elif m.group("a2"):
-            amount, currency = m.group("a2"), m.group("code1").upper()
+            amount, currency = m.group("a2"), CURRENCY_CODES[m.group("code1").lower()]
         elif m.group("a3"):
             amount, currency = m.group("a3"), CURRENCY_WORDS[m.group("word").lower()]
         elif m.group("a4"):
@@ -121,7 +140,7 @@ def find_money(text: str) -> list[Money]:
             currency = "GBP" if m.group("cents").lower() in ("pence", "p") else "USD"
             found.append(Money(round(value, 2), currency, m.start(), m.end(), m.group(0)))
             continue
-        found.append(Money(round(_number(amount), 2), currency, m.start(), m.end(), m.group(0)))
+        found.append(Money(round(_number(amount, currency), 2), currency, m.start(), m.end(), m.group(0)))
     return found
 
 

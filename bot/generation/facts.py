@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from retrieval.catalog import Product
+from retrieval.money import format_money
 
 Skill = Literal[
     "search", "product_answer", "recommend", "compare", "policy", "cart", "order",
@@ -45,6 +46,9 @@ class ProductFacts:
     attributes: tuple[tuple[str, str], ...]
     image_url: str | None = None
     product_url: str | None = None
+    # False when the catalog does not track this product's stock: it can be bought
+    # (`in_stock`), but no answer or card may say it is in stock or how many are left.
+    stock_known: bool = True
 
     @classmethod
     def from_product(cls, product: Product) -> ProductFacts:
@@ -74,10 +78,15 @@ class ProductFacts:
             attributes=attributes,
             image_url=product.image_url,
             product_url=product.product_url,
+            stock_known=product.stock_known,
         )
 
     def card(self) -> dict[str, Any]:
-        """The product card every channel renders next to a reply."""
+        """The product card every channel renders next to a reply.
+
+        `in_stock` says whether it can be bought (an "Add to cart" button); `stock_known`
+        whether a stock status may be shown at all: without it a channel shows none.
+        """
         return {
             "id": self.id,
             "title": self.title,
@@ -89,6 +98,7 @@ class ProductFacts:
             "rating": self.rating,
             "review_count": self.review_count,
             "in_stock": self.in_stock,
+            "stock_known": self.stock_known,
         }
 
 
@@ -140,7 +150,11 @@ class Turn:
 
 @dataclass(frozen=True)
 class Constraints:
-    """What the shopper asked for; amounts they said may be repeated back ("under $50")."""
+    """What the shopper asked for; amounts they said may be repeated back ("under $50").
+
+    `currency` is the store's: the shopper's amounts were read in it, so they are repeated
+    in it ("under ₹300"), never relabelled.
+    """
 
     category: str | None = None
     brand: str | None = None
@@ -149,6 +163,10 @@ class Constraints:
     price_min: float | None = None
     price_max: float | None = None
     query: str | None = None
+    currency: str = "USD"
+    # "Only the ones in stock": kept out of `described()`, which would otherwise call
+    # products in stock whose stock the catalog does not track.
+    in_stock: bool = False
 
     def described(self) -> str:
         """The constraints as a short phrase: "black boots in size 10 under $50"."""
@@ -161,11 +179,11 @@ class Constraints:
         if self.size:
             parts.append(f"in size {self.size}")
         if self.price_min is not None and self.price_max is not None:
-            parts.append(f"between {money(self.price_min)} and {money(self.price_max)}")
+            parts.append(f"between {money(self.price_min, self.currency)} and {money(self.price_max, self.currency)}")
         elif self.price_max is not None:
-            parts.append(f"under {money(self.price_max)}")
+            parts.append(f"under {money(self.price_max, self.currency)}")
         elif self.price_min is not None:
-            parts.append(f"over {money(self.price_min)}")
+            parts.append(f"over {money(self.price_min, self.currency)}")
         return " ".join(parts)
 
     def amounts(self) -> list[float]:
@@ -191,7 +209,12 @@ class AnswerContext:
     constraints: Constraints = field(default_factory=Constraints)
     store_facts: tuple[str, ...] = ()
     history: tuple[Turn, ...] = ()
+    # How many products match, only when that is a real count (the products passing the
+    # shopper's filters), never a retrieval cap; None when unknown. `more_results` says
+    # whether further pages exist (even when their number is unknown); None derives it
+    # from the total.
     total_results: int | None = None
+    more_results: bool | None = None
     first_result: int = 1  # rank of the first listed product: 6 on the second page of five
     store_name: str = "our store"
 
@@ -205,14 +228,9 @@ class AnswerContext:
         return self.products[0] if self.products else None
 
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
-
-
 def money(amount: float, currency: str = "USD") -> str:
-    """A price as shoppers read it: "$49.99", "$50", "€12.50", "1,299.00 CHF"."""
-    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
-    symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    """A price as shoppers read it: "$49.99", "$50", "₹1,29,999", "€12,50", "1,299.50 CHF"."""
+    return format_money(amount, currency)
 
 
 def rating_text(rating: float) -> str:

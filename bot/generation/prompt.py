@@ -8,6 +8,7 @@ not secret, but it is never echoed: the checker rejects an answer that repeats i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from bot.generation.facts import AnswerContext, ProductFacts, money, rating_text
@@ -60,12 +61,16 @@ def product_line(index: int, p: ProductFacts) -> str:
     parts = [f"[{index}] {p.title}", f"brand {p.brand}" if p.brand else "", price]
     if not p.in_stock:
         parts.append("out of stock")
+    elif not p.stock_known:
+        # Said so the model does not fill the gap with "in stock" (the checker rejects that).
+        parts.append("stock not known")
     elif p.stock is not None and p.stock <= 5:
         parts.append(f"in stock, only {p.stock} left")
     else:
         parts.append("in stock")
     if p.sizes:
-        parts.append("sizes in stock: " + (", ".join(p.sizes_in_stock) or "none"))
+        label = "sizes in stock" if p.stock_known else "sizes"
+        parts.append(f"{label}: " + (", ".join(p.sizes_in_stock) or "none"))
     if p.colors:
         parts.append("colours: " + ", ".join(p.colors))
     if p.rating is not None:
@@ -139,7 +144,20 @@ def build_messages(context: AnswerContext, *, strict: bool = False) -> list[dict
             "TASK: " + TASKS[context.skill],
         ]
     )
-    return [{"role": "system", "content": system}, *EXAMPLE, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system}, *example(_currency(context)), {"role": "user", "content": user}]
+
+
+def _currency(context: AnswerContext) -> str:
+    return context.products[0].currency if context.products else context.constraints.currency
+
+
+def example(currency: str) -> list[dict[str, str]]:
+    """The worked example priced in the store's currency: a small model copies the example's
+    money format, so a rupee store's example says "₹24", not "$24"."""
+    if currency == "USD":
+        return EXAMPLE
+    prices = {"$24": money(24, currency), "$89.50": money(89.5, currency)}
+    return [{**m, "content": re.sub(r"\$24|\$89\.50", lambda x: prices[x.group(0)], m["content"])} for m in EXAMPLE]
 
 
 # -- product copy ------------------------------------------------------------------------

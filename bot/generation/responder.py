@@ -119,7 +119,10 @@ class Responder:
             async for event in self._template(guardrails.redirect(context, verdict), "redirected", started, ()):
                 yield event
             return
-        if not self.generator.writes_free_text or context.skill not in MODEL_SKILLS:
+        # A policy question the policy does not answer has no facts a model could phrase:
+        # left to a model, it invents a policy; the template says the policy doesn't say.
+        unanswered = context.skill == "policy" and context.policy is None
+        if not self.generator.writes_free_text or context.skill not in MODEL_SKILLS or unanswered:
             async for event in self._template(context, "grounded", started, (), backend=self.template.name):
                 yield event
             return

@@ -77,10 +77,13 @@ def open_review_analyzer(settings: Settings) -> ReviewAnalyzer | None:
     Serving never trains it (that is `shopbot setup` / `shopbot train sentiment`), and a
     model trained on older data still serves: its labels do not go stale the way intents do.
     """
-    from bot.merchant.sentiment import SentimentClassifier, load_meta, sentiment_model_dir
+    from bot.merchant.sentiment import SentimentClassifier, locate_sentiment_model, sentiment_model_dir
 
-    folder = sentiment_model_dir(settings)
-    if load_meta(folder) is None:
-        logger.warning("no review sentiment model in %s; review summaries are off until `shopbot train sentiment`", folder)
+    folder = locate_sentiment_model(settings, current_only=False)
+    if folder is None:
+        logger.warning(
+            "no review sentiment model in %s or the model cache %s; review summaries are off until `shopbot setup`",
+            sentiment_model_dir(settings), settings.model_cache_dir,
+        )  # fmt: skip
         return None
     return ReviewAnalyzer(SentimentClassifier.load(folder).classify)

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import Settings
+from bot.model_cache import cached_model_dir, publish
 from bot.merchant.sentiment_data import (
     LABELS,
     NEUTRAL,
@@ -164,8 +165,31 @@ def _scores(prefix: str, classifier: SentimentClassifier, examples: Sequence[Lab
 
 
 def sentiment_model_dir(settings: Settings) -> Path:
-    """Where the trained sentiment model lives."""
+    """The data dir's own sentiment model: one `shopbot train sentiment` trained for it (or an
+    older version kept there); it wins over the shared cache while its training data is current."""
     return settings.data_dir / "models" / "sentiment"
+
+
+def cached_sentiment_model_dir(settings: Settings, sentence_dir: Path | None = None) -> Path:
+    """Where the shared model cache keeps the sentiment model for the current training data."""
+    return cached_model_dir(settings, "sentiment", data_hash(training_examples(sentence_dir)))
+
+
+def locate_sentiment_model(
+    settings: Settings, *, sentence_dir: Path | None = None, current_only: bool = True
+) -> Path | None:
+    """The folder of a sentiment model: the data dir's own, else the cache's for the current data.
+
+    With `current_only`, the data dir's model counts only when trained on the current data;
+    serving takes it either way (a label does not go stale the way an intent does).
+    """
+    current = data_hash(training_examples(sentence_dir))
+    own = sentiment_model_dir(settings)
+    meta = load_meta(own)
+    if meta is not None and (meta.data_hash == current or not current_only):
+        return own
+    cached = cached_model_dir(settings, "sentiment", current)
+    return cached if load_meta(cached) is not None else None
 
 
 def train_sentiment_model(
@@ -174,14 +198,16 @@ def train_sentiment_model(
     progress: Callable[[int, int], None] | None = None,
     *,
     sentence_dir: Path | None = None,
+    folder: Path | None = None,
 ) -> SentimentClassifier:
     """Fine-tune the sentiment model on the UCI sentences in `sentence_dir` (default
-    ../shared/data, skipped when absent) and the demo catalog's reviews; save it in the data dir."""
+    ../shared/data, skipped when absent) and the demo catalog's reviews; save it in `folder`
+    (default: the data dir, where it wins over the shared cache)."""
     from retrieval.embeddings import default_model_path
 
     base = settings.model_path or default_model_path()
     classifier = train(training_examples(sentence_dir), base, config, progress)
-    classifier.save(sentiment_model_dir(settings))
+    publish(classifier.save, folder or sentiment_model_dir(settings))
     return classifier
 
 
@@ -192,11 +218,14 @@ def load_sentiment_model(
     progress: Callable[[int, int], None] | None = None,
     sentence_dir: Path | None = None,
 ) -> SentimentClassifier:
-    """The saved sentiment model; trained first when missing or when the training data changed."""
-    folder = sentiment_model_dir(settings)
-    meta = load_meta(folder)
-    if meta is not None and meta.data_hash == data_hash(training_examples(sentence_dir)):
+    """The sentiment model for the current training data, from the data dir or the shared cache;
+    trained into the cache first when neither has it (so the next data dir reuses it)."""
+    folder = locate_sentiment_model(settings, sentence_dir=sentence_dir)
+    if folder is not None:
         return SentimentClassifier.load(folder)
     if not train_if_missing:
-        return SentimentClassifier.load(folder)  # raises NotReadyError naming the command when missing
-    return train_sentiment_model(settings, progress=progress, sentence_dir=sentence_dir)
+        return SentimentClassifier.load(sentiment_model_dir(settings))  # raises NotReadyError naming the command when missing
+    return train_sentiment_model(
+        settings, progress=progress, sentence_dir=sentence_dir,
+        folder=cached_sentiment_model_dir(settings, sentence_dir),
+    )  # fmt: skip

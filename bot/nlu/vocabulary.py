@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from retrieval.brands import title_brands
 from retrieval.catalog import Product, normalize_color, normalize_size, split_category
+from retrieval.money import store_currency
 from retrieval.store import CatalogStore
 
 
@@ -28,14 +30,22 @@ class CatalogVocabulary:
     categories: list[str] = field(default_factory=list)
     colors: set[str] = field(default_factory=set)
     sizes: set[str] = field(default_factory=set)
+    # The store's currency (ISO code): a budget with no currency, or in "bucks", is in it.
+    currency: str | None = None
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogVocabulary:
-        """Collect the vocabulary of some products; the first spelling of a name wins."""
+        """Collect the vocabulary of some products; the first spelling of a name wins.
+
+        Brands include those read from titles of products without one (retrieval/brands.py),
+        so "Samsung TV" is understood in a catalog with no brand column.
+        """
+        products = list(products)
         brands: dict[str, str] = {}
         categories: dict[str, str] = {}
         colors: set[str] = set()
         sizes: set[str] = set()
+        currencies: list[str] = []
         for product in products:
             if product.brand:
                 brands.setdefault(_fold(product.brand), product.brand.strip())
@@ -43,11 +53,15 @@ class CatalogVocabulary:
                 categories.setdefault(_fold(node), node)
             colors.update(c for c in product.colors if c)
             sizes.update(s for s in product.sizes if s)
+            currencies.append(product.currency)
+        for name in _title_brands([(p.id, p.title, p.brand, p.category_path) for p in products]):
+            brands.setdefault(_fold(name), name)
         return cls(
             brands=sorted(brands.values(), key=str.lower),
             categories=sorted(categories.values(), key=str.lower),
             colors=colors,
             sizes=sizes,
+            currency=store_currency(currencies),
         )
 
     @classmethod
@@ -81,6 +95,9 @@ class CatalogVocabulary:
             original = product.brand if product is not None and product.brand else None
             name = original.strip() if original and _fold(original) == _fold(folded) else _display_case(folded)
             brands.setdefault(_fold(name), name)
+        # Brands read from titles come already in the titles' own spelling ("boAt").
+        for name in _title_brands([(r.id, r.title, r.brand, r.category) for r in rows]):
+            brands.setdefault(_fold(name), name)
 
         categories: dict[str, str] = {}
         for path, pid in path_ids.items():
@@ -96,7 +113,15 @@ class CatalogVocabulary:
             categories=sorted(categories.values(), key=str.lower),
             colors=colors,
             sizes=sizes,
+            currency=store.currency(),
         )
+
+
+def _title_brands(rows: list[tuple[str, str, str | None, str]]) -> list[str]:
+    """Distinct brands read from the titles of brandless products (none when all have one)."""
+    if all(brand for _, _, brand, _ in rows):
+        return []
+    return sorted(set(title_brands(rows).values()), key=str.lower)
 
 
 def _fold(name: str) -> str:

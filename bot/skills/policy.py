@@ -8,8 +8,10 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.generation.facts import PolicyFacts
+from catalog import DEMO_POLICY
 
-DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[2] / "catalog" / "policy.md"
+# The demo store's policy: served only with the demo catalog (bot/services.load_policy).
+DEFAULT_POLICY_FILE = DEMO_POLICY
 
 # NLU intents that name a policy topic outright.
 INTENT_TOPICS = {
@@ -38,10 +40,15 @@ class PolicySection:
 
 
 class StorePolicy:
-    """The policy sections of one store."""
+    """The policy sections of one store; none at all when the store has not written one."""
 
     def __init__(self, sections: list[PolicySection]) -> None:
         self.sections = {s.topic: s for s in sections}
+
+    @classmethod
+    def none(cls) -> StorePolicy:
+        """A store without a policy file: every policy question is answered "I don't have that"."""
+        return cls([])
 
     @classmethod
     def load(cls, path: Path | None = None) -> StorePolicy:
@@ -77,5 +84,7 @@ class StorePolicy:
         scored = [
             (sum(1 for k in s.keywords if re.search(rf"\b{re.escape(k)}\b", lowered)), s) for s in self.sections.values()
         ]
+        if not scored:
+            return None
         best, section = max(scored, key=lambda x: x[0])
         return section if best > 0 else None

@@ -61,27 +61,41 @@ def _catalog_findings(product: Product, question: str) -> list[Finding]:
     found: list[Finding] = []
     if _PRICE.search(question):
         found.append(Finding("price", money(product.price, product.currency), "catalog"))
+    # Without stock in the catalog a size or colour is only known to exist: the findings
+    # say "it comes in size 10", never "size 10 is in stock".
+    known = product.stock_known
     asked_size = next((normalize_size(m.group(1)) for m in re.finditer(r"\bsize\s+(\w+)", question, re.I)), None)
     if asked_size:
         if asked_size not in product.sizes:
             found.append(Finding(f"size {asked_size}", "no", "catalog"))
+        elif not known:
+            found.append(Finding(f"size {asked_size}", "yes", "catalog"))
         else:
             found.append(Finding(f"size {asked_size} in stock", "yes" if asked_size in product.sizes_in_stock() else "no", "catalog"))
     elif _SIZES.search(question) and product.sizes:
         in_stock = sorted(product.sizes_in_stock())
-        found.append(Finding("sizes in stock", ", ".join(in_stock) if in_stock else "none", "catalog"))
+        found.append(Finding("sizes in stock" if known else "sizes", ", ".join(in_stock) if in_stock else "none", "catalog"))
     asked_color = next(
         (c for c in sorted({*BASE_COLORS, *product.colors}, key=len, reverse=True) if re.search(rf"\b{re.escape(c)}\b", question, re.I)),
         None,
     )
-    if asked_color and normalize_color(asked_color) in product.colors:
+    if asked_color and normalize_color(asked_color) in product.colors and not known:
+        found.append(Finding(f"{asked_color} as a colour option", "yes", "catalog"))
+    elif asked_color and normalize_color(asked_color) in product.colors:
         in_stock = normalize_color(asked_color) in product.colors_in_stock()
         found.append(Finding(f"{asked_color} in stock", "yes" if in_stock else "no", "catalog"))
     elif asked_color:
         found.append(Finding(f"{asked_color} as a colour option", "no", "catalog"))
     if (asked_color or _COLORS.search(question)) and product.colors:
         found.append(Finding("colours", ", ".join(sorted(product.colors)), "catalog"))
-    if _STOCK.search(question) and not asked_size:
+    # "What colours are available?" asks about options, not stock.
+    stock_words = {m.group(1).lower() for m in _STOCK.finditer(question)}
+    options = asked_color or asked_size or _COLORS.search(question) or _SIZES.search(question)
+    if stock_words and not known and not (stock_words == {"available"} and options):
+        # "Are they in stock?", "how many are left?": the catalog does not say, and a
+        # product it does not track is not thereby "in stock".
+        found.append(Finding("stock", "unknown", "catalog"))
+    elif stock_words and known and not asked_size:
         found.append(Finding("stock", "in stock" if product.in_stock else "out of stock", "catalog"))
     if _RATING.search(question) and product.rating is not None:
         count = product.review_count or len(product.reviews)

@@ -127,11 +127,15 @@ class ConversationStore(ABC):
         text: str,
         payload: dict[str, Any] | None = None,
         client_id: str | None = None,
+        *,
+        state: dict[str, Any] | None = None,
     ) -> tuple[Event, bool]:
         """Store one event durably; returns it and whether it is new.
 
         With a `client_id`, appending is idempotent per conversation: a client that re-sends
         after a reconnect gets the event stored the first time and False, never a duplicate.
+        With a `state`, the conversation's state is replaced in the same transaction: a reply
+        and the state it implies are saved together or not at all.
         Raises ConversationNotFoundError for an unknown conversation.
         """
 
@@ -144,6 +148,13 @@ class ConversationStore(ABC):
         """User events after the last bot or agent event: stored but never answered.
 
         After a crash mid-turn these are the messages to answer on restart.
+        """
+
+    @abstractmethod
+    async def count_attempt(self, event_id: int) -> int:
+        """Record one more try at answering a stored user event; returns the tries so far, this one included.
+
+        Durable before it returns, so a try that crashes the process still counts.
         """
 
     @abstractmethod

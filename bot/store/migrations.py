@@ -105,6 +105,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE UNIQUE INDEX shopper_events_key ON shopper_events (shopper, key) WHERE key IS NOT NULL;
         """,
     ),
+    (
+        "0005_turn_attempts",
+        """
+        -- How many times a restart has tried to answer a stored message (Assistant.resume_pending).
+        -- Counted before each try, so a try that kills the process counts too; past the limit
+        -- the shopper gets an apology instead of the server crashing on every start.
+        CREATE TABLE turn_attempts (
+            event_id INTEGER PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+            attempts INTEGER NOT NULL,
+            last_at REAL NOT NULL
+        );
+        """,
+    ),
 ]
 
 _NAME = re.compile(r"^[0-9]{4}_[a-z0-9_]+$")

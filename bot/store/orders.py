@@ -1,7 +1,9 @@
 """Orders for the order-status and cancel skills, behind a pluggable source.
 
-A real shop plugs in its own OrderSource (Shopify, WooCommerce, an ERP); the SQLite source
-keeps orders in the conversation database so the demo works with nothing else running.
+A store's orders come from its own source: the `orders` table of the conversation
+database (filled by `shopbot orders import`, bot/store/order_files.py), or the store's
+HTTP order API (bot/store/order_api.py). Demo orders are seeded into the table only for
+the shipped demo catalog, so a real store's shoppers never hear of orders nobody placed.
 """
 
 from __future__ import annotations
@@ -66,6 +68,13 @@ class OrderNotFoundError(OrderError):
         )
 
 
+class OrderSourceUnavailableError(OrderError):
+    """The store's order system could not be reached or answered nonsense."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(f"I can't reach our order system right now to look up order {number}", number)
+
+
 class OrderNotCancellableError(OrderError):
     """The order exists but is past the point where it can be cancelled."""
 
@@ -104,6 +113,17 @@ class OrderSource(ABC):
         Raises OrderNotFoundError for an unknown number and OrderNotCancellableError for an
         order that has shipped, been delivered or is already cancelled.
         """
+
+    async def has_orders(self) -> bool:
+        """False when this source knows no orders at all (a store that never imported any).
+
+        The dialogue then offers a person instead of telling a shopper that their order
+        does not exist.
+        """
+        return True
+
+    async def close(self) -> None:
+        """Release connections (HTTP sessions); nothing by default."""
 
 
 def _order(row: tuple[Any, ...]) -> Order:
@@ -185,6 +205,29 @@ class SQLiteOrderSource(OrderSource):
     async def count(self) -> int:
         """How many orders there are."""
         return await self.store.run(lambda db: int(db.execute("SELECT COUNT(*) FROM orders").fetchone()[0]))
+
+    async def has_orders(self) -> bool:
+        """True once any order is in the table."""
+        return await self.store.run(lambda db: db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is not None)
+
+    async def put_many(self, orders: Sequence[Order]) -> int:
+        """Insert or replace orders in one transaction (an import is all or nothing)."""
+        for order in orders:
+            if order.status not in ORDER_STATUSES:
+                raise ValueError(f"status must be one of {', '.join(ORDER_STATUSES)}, not {order.status!r}")
+        rows = [_row(order) for order in orders]
+
+        def work(db: sqlite3.Connection) -> int:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(f"INSERT OR REPLACE INTO orders ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return len(rows)
+
+        return await self.store.run(work)
 
 
 # -- demo orders -----------------------------------------------------------------------

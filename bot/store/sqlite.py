@@ -304,9 +304,13 @@ class SQLiteConversationStore(ConversationStore):
         text: str,
         payload: dict[str, Any] | None = None,
         client_id: str | None = None,
+        *,
+        state: dict[str, Any] | None = None,
     ) -> tuple[Event, bool]:
         check_role(role)
         data = _dumps(payload or {})
+        # Serialised here, like save_state: a state that is not JSON fails before anything is written.
+        new_state = _dumps(state) if state is not None else None
 
         def work(db: sqlite3.Connection) -> tuple[Event, bool]:
             # IMMEDIATE: take the write lock before the duplicate check, so a second
@@ -323,7 +327,8 @@ class SQLiteConversationStore(ConversationStore):
                         return _event(row), False
                 now = self._now()
                 if db.execute(
-                    "UPDATE conversations SET updated = ? WHERE id = ?", (now, conversation_id)
+                    "UPDATE conversations SET updated = ?, state = COALESCE(?, state) WHERE id = ?",
+                    (now, new_state, conversation_id),
                 ).rowcount == 0:
                     raise ConversationNotFoundError(conversation_id)
                 cursor = db.execute(
@@ -355,6 +360,19 @@ class SQLiteConversationStore(ConversationStore):
                 (conversation_id, after_id, -1 if limit is None else limit),
             )
             return [_event(row) for row in rows]
+
+        return await self.run(work)
+
+    async def count_attempt(self, event_id: int) -> int:
+        def work(db: sqlite3.Connection) -> int:
+            # fetchall: the statement (and so its autocommit) finishes before we return.
+            ((attempts,),) = db.execute(
+                "INSERT INTO turn_attempts (event_id, attempts, last_at) VALUES (?, 1, ?)"
+                " ON CONFLICT (event_id) DO UPDATE SET attempts = attempts + 1, last_at = excluded.last_at"
+                " RETURNING attempts",
+                (event_id, time.time()),
+            ).fetchall()
+            return int(attempts)
 
         return await self.run(work)
 

@@ -31,8 +31,10 @@ class CatalogColumns:
         n = len(row_ids)
         by_id = {r.id: r for r in rows}
         fr = [by_id.get(pid) if pid is not None else None for pid in row_ids]
-        self.brand, self.brand_names = _codes([r.brand if r else None for r in fr])
-        self.category, self.category_names = _codes([r.category if r else None for r in fr])
+        # A missing value (no brand column, an uncategorised product) is code -1, never a
+        # shared "" code: two products without a brand do not share a brand.
+        self.brand, self.brand_names = _codes([r.brand or None if r else None for r in fr])
+        self.category, self.category_names = _codes([r.category or None if r else None for r in fr])
         self.leaf, self.leaf_names = _codes([r.category.split(" > ")[-1] if r and r.category else None for r in fr])
         self.department, self.department_names = _codes(
             [r.category.split(" > ")[0] if r and r.category else None for r in fr]

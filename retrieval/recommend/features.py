@@ -79,10 +79,14 @@ def compute(columns: CatalogColumns, vectors: np.ndarray, rows: np.ndarray, tast
             if hit:
                 values[i, col["cooccurrence"]] = min(1.0, hit[0])
                 bought_with[i] = hit[1]
-    brand = columns.brand[rows]
-    values[:, col["brand"]] = np.where(brand >= 0, taste.brand[np.maximum(brand, 0)], 0.0)
-    category = taste.category[np.maximum(columns.category[rows], 0)]
-    department = taste.department[np.maximum(columns.department[rows], 0)]
+    # Any of these columns may be missing from a catalog (no brands, no categories):
+    # a row without the value scores 0 on that feature rather than borrowing code 0's.
+    values[:, col["brand"]] = Taste.of_rows(taste.brand, columns.brand[rows])
+    # The kind of product (the leaf, "Hiking Boots") counts whichever branch it sits on:
+    # a shopper of men's hiking boots likes the women's ones more than rain boots.
+    category = np.maximum(Taste.of_rows(taste.category, columns.category[rows]),
+                          Taste.of_rows(taste.leaf, columns.leaf[rows]))
+    department = Taste.of_rows(taste.department, columns.department[rows])
     values[:, col["category"]] = np.maximum(category, 0.5 * department)
     if taste.band is not None:
         closeness = 1 - 3 * np.abs(columns.price_position[rows] - taste.band)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.catalog import Product
+from retrieval.money import format_money
 from retrieval.recommend.columns import BANDS
 from retrieval.recommend.profile import KIND_PHRASES, ShopperProfile, SignalKind
 
@@ -50,15 +51,14 @@ class Evidence:
     max_price: float | None = None
     orders: int = 0  # baskets holding it, when there are histories
     brand_source: str | None = None  # "favourite" or "history"
-    category_level: str | None = None  # "category" or "department" the shopper engaged with
+    category_level: str | None = None  # "leaf" (its kind of product) or "department" the shopper engaged with
     band: str | None = None  # the shopper's usual price band, when it is the item's band
     pairs_with: Product | None = None  # the anchor of a complement, when a rule pairs them
 
 
 def money(value: float, currency: str) -> str:
-    """$120 / $89.99 for USD; "120 EUR" for other currencies."""
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-    return f"${text}" if currency == "USD" else f"{text} {currency}"
+    """An amount in the store's own format: "$120", "$89.99", "₹1,299", "€12,50"."""
+    return format_money(value, currency)
 
 
 def _relevance(e: Evidence) -> Reason | None:
@@ -91,9 +91,9 @@ def _brand(e: Evidence) -> Reason | None:
 def _category(e: Evidence) -> Reason | None:
     if e.category_level is None or not e.product.category:
         return None
-    if e.category_level == "category":
+    if e.category_level == "leaf":
         leaf = e.product.category[-1]
-        return Reason("category", f"more {leaf}, which you've been shopping", {"category": e.product.category_path})
+        return Reason("category", f"more {leaf}, which you've been shopping", {"leaf": leaf})
     dept = e.product.category[0]
     return Reason("category", f"more from {dept}, which you've been shopping", {"department": dept})
 
@@ -107,12 +107,19 @@ def _price(e: Evidence) -> Reason | None:
 
 def _size(e: Evidence) -> Reason | None:
     have = [s for s in e.profile.sizes if s in e.product.sizes_in_stock()]
-    return Reason("size", f"in stock in your size {have[0]}", {"size": have[0]}) if have else None
+    if not have:
+        return None
+    # Without stock in the catalog the size is only known to exist, not to be on the shelf.
+    said = "in stock in" if e.product.stock_known else "comes in"
+    return Reason("size", f"{said} your size {have[0]}", {"size": have[0], "stock_known": e.product.stock_known})
 
 
 def _color(e: Evidence) -> Reason | None:
     have = [c for c in e.profile.colors if c in e.product.colors_in_stock()]
-    return Reason("color", f"available in {have[0]}", {"color": have[0]}) if have else None
+    if not have:
+        return None
+    said = "available in" if e.product.stock_known else "comes in"
+    return Reason("color", f"{said} {have[0]}", {"color": have[0], "stock_known": e.product.stock_known})
 
 
 def _quality(e: Evidence) -> Reason | None:
@@ -149,7 +156,8 @@ def explain(contributions: dict[str, float], evidence: Evidence) -> tuple[Reason
     """Reasons from the features that brought the most of this item's score, biggest first.
 
     When no leading feature can be stated truthfully, the item still gets one true fact
-    (its rating, or that it is in stock in its category) rather than no reason at all.
+    (its rating, or that it is in stock in its category) rather than no reason at all;
+    when the catalog states neither rating nor stock, it gets none rather than a filler.
     """
     total = sum(v for v in contributions.values() if v > 0)
     reasons: list[Reason] = []
@@ -161,7 +169,7 @@ def explain(contributions: dict[str, float], evidence: Evidence) -> tuple[Reason
             reasons.append(reason)
     if not reasons:
         fallback = _quality(evidence)
-        if fallback is None and evidence.product.category:
+        if fallback is None and evidence.product.category and evidence.product.stock_known:
             leaf = evidence.product.category[-1]
             fallback = Reason("quality", f"in stock in {leaf}", {"category": leaf})
         reasons = [fallback] if fallback else []

@@ -69,7 +69,7 @@ class Recommendation:
         p = self.product
         return {
             "id": p.id, "title": p.title, "brand": p.brand, "price": p.price, "currency": p.currency,
-            "category": p.category_path, "in_stock": p.in_stock, "rating": p.rating,
+            "category": p.category_path, "in_stock": p.in_stock, "stock_known": p.stock_known, "rating": p.rating,
             "review_count": p.review_count, "image_url": p.image_url, "product_url": p.product_url,
             "score": round(self.score, 6),
             "contributions": {k: round(v, 6) for k, v in self.contributions.items() if v},
@@ -223,7 +223,11 @@ class Recommender:
         engaged = engagement(profile, self.signal_weights, now)
         taste = Taste.of(profile, engaged, cols, row_of)
         window = self._window(profile, filters)
-        mask = cols.filters.mask(window) & cols.available & (cols.leaf != cols.leaf[anchor])
+        mask = cols.filters.mask(window) & cols.available
+        if cols.leaf[anchor] >= 0:
+            mask &= cols.leaf != cols.leaf[anchor]
+        # Uncategorised products are not "the same kind" as each other; only the anchor goes.
+        mask[anchor] = False
         mask[[row_of[p] for p in profile.ids("purchased", "dismissed") if p in row_of]] = False
         bought = self.cooccurrence.scores({product_id: 1.0}, self.pools.cooccurrence) if self.cooccurrence else {}
         leaf_names = complementary(cols.leaf_names[cols.leaf[anchor]]) if cols.leaf[anchor] >= 0 else frozenset()
@@ -247,9 +251,10 @@ class Recommender:
             cited.add(ranking.pairs_with)
         products = self.search.store.get_many(list(dict.fromkeys([*ranking.ids, *cited])))
         cols = self.columns
-        engaged_brands = set(cols.brand[taste.engaged_rows].tolist())
-        engaged_categories = set(cols.category[taste.engaged_rows].tolist())
-        engaged_departments = set(cols.department[taste.engaged_rows].tolist())
+        # -1 is "the catalog does not say": never evidence that two products share a value.
+        engaged_brands = set(cols.brand[taste.engaged_rows].tolist()) - {-1}
+        engaged_leaves = set(cols.leaf[taste.engaged_rows].tolist()) - {-1}
+        engaged_departments = set(cols.department[taste.engaged_rows].tolist()) - {-1}
         usual = band_name(taste.band) if taste.band is not None else None
         out: list[Recommendation] = []
         for i, pid in enumerate(ranking.ids):
@@ -262,7 +267,7 @@ class Recommender:
             brand_code = int(cols.brand[row])
             brand_source = ("favourite" if brand_code >= 0 and taste.brand_liked[brand_code]
                             else "history" if brand_code >= 0 and brand_code in engaged_brands else None)
-            category = ("category" if cols.category[row] in engaged_categories
+            category = ("leaf" if cols.leaf[row] in engaged_leaves
                         else "department" if cols.department[row] in engaged_departments else None)
             evidence = Evidence(
                 product=product, profile=profile, query=query.strip(),

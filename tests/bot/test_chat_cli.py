@@ -28,6 +28,7 @@ SENDER = "shopper-1"
 def _env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_") and k != "OPENAI_API_KEY"}
     env["SHOPBOT_DATA_DIR"] = str(data)
+    env["SHOPBOT_MODEL_CACHE"] = os.environ["SHOPBOT_MODEL_CACHE"]  # the test's own, never the developer's
     return env
 
 
@@ -155,6 +156,10 @@ def test_ctrl_c_leaves_cleanly(data: Path) -> None:
         lines: queue.Queue[str] = queue.Queue()
         reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)  # type: ignore[union-attr]
         reader.start()
+        # stderr is drained as it comes: a full pipe would block the process on its next log line.
+        errors: list[str] = []
+        drain = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+        drain.start()
         try:
             proc.stdin.write("hi\n")
             proc.stdin.flush()
@@ -164,7 +169,8 @@ def test_ctrl_c_leaves_cleanly(data: Path) -> None:
                 seen = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=60) == 0
-            err = proc.stderr.read()
+            drain.join(timeout=10)
+            err = "".join(errors)
             assert "Traceback" not in err and "bye" in err
         finally:
             if proc.poll() is None:

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 def shopbot(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_")}
     env["SHOPBOT_DATA_DIR"] = str(data_dir)
+    env["SHOPBOT_MODEL_CACHE"] = os.environ["SHOPBOT_MODEL_CACHE"]  # the test's own, never the developer's
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, timeout=300
     )
@@ -57,7 +58,7 @@ def test_strict_import_writes_nothing(workspace, tmp_path: Path) -> None:
     bad.write_text(json.dumps({"id": "x1", "title": "Lamp", "price": 5}) + "\n{not json\n", encoding="utf-8")
     run = shopbot(data, "catalog", "import", str(bad), "--strict")
     assert run.returncode == 1 and "nothing imported" in run.stderr and "Traceback" not in run.stderr
-    stats = json.loads(shopbot(data, "catalog", "stats").stdout)
+    stats = json.loads(shopbot(data, "catalog", "stats", "--json").stdout)
     assert stats["products"] == 3
 
 

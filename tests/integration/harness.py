@@ -1,6 +1,7 @@
 """Shopbot as a real server process, and a shopper's view of what it answers.
 
-`ShopbotServer` starts `python -m bot serve` on a data dir and port, waits for /ready, can be
+`ShopbotServer` starts `python -m bot serve` on a data dir and port, waits for /ready (the port
+opens at once and /ready answers 503 while the server loads), can be
 killed with SIGKILL and restarted on the same data dir, and speaks its HTTP routes. `Chat` is
 one shopper talking over the REST webhook; `Reply` is what that shopper sees.
 """
@@ -40,11 +41,13 @@ def free_port() -> int:
 
 def server_env(data_dir: Path, **settings: object) -> dict[str, str]:
     """The environment of a server process: none of the developer's SHOPBOT_* settings, offline
-    models, this data dir, template answers, the test API token, then `settings`
+    models, this data dir and a model cache beside it, template answers, the test API token, then `settings`
     (rate_limit_per_minute=5 -> SHOPBOT_RATE_LIMIT_PER_MINUTE=5)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_") and k != "OPENAI_API_KEY"}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
     env.update(SHOPBOT_DATA_DIR=str(data_dir), SHOPBOT_GENERATOR="template", SHOPBOT_API_TOKEN=TOKEN)
+    # A model cache of the test's own: never the developer's (~/.cache/shopbot), never another test's.
+    env.update(SHOPBOT_MODEL_CACHE=str(data_dir.parent / "model-cache"))
     env.update({f"SHOPBOT_{name.upper()}": str(value) for name, value in settings.items()})
     return env
 
@@ -118,7 +121,11 @@ class ShopbotServer:
     # -- process -----------------------------------------------------------------------
 
     def start(self, timeout: float = READY_TIMEOUT) -> ShopbotServer:
-        """Start the process (same data dir and port as before) and wait until /ready answers."""
+        """Start the process (same data dir and port as before) and wait until /ready answers 200."""
+        return self.spawn().wait_ready(timeout)
+
+    def spawn(self) -> ShopbotServer:
+        """Start the process (same data dir and port as before) without waiting for anything."""
         assert self.proc is None or self.proc.poll() is not None, "the server is already running"
         self.starts += 1
         with self.log_path.open("a") as log:
@@ -128,6 +135,11 @@ class ShopbotServer:
                 [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
+        return self
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> ShopbotServer:
+        """Wait until /ready answers 200 (it answers 503 while the server loads); fail if the process exits."""
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -140,6 +152,20 @@ class ShopbotServer:
             time.sleep(0.2)
         self.kill()
         pytest.fail(f"the server was not ready after {timeout:.0f} s:\n{self.log()[-4000:]}")
+
+    def wait_listening(self, timeout: float = 60) -> Response:
+        """Wait until the port answers GET /health (long before /ready); its response."""
+        assert self.proc is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the server exited with {self.proc.returncode} before it listened:\n{self.log()[-4000:]}")
+            try:
+                return self.request("GET", "/health", timeout=5)
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.05)
+        self.kill()
+        pytest.fail(f"the server did not listen within {timeout:.0f} s:\n{self.log()[-4000:]}")
 
     def kill(self) -> None:
         """SIGKILL: the process gets no chance to finish anything (a crash, a power cut of the process)."""

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import error_middleware
 from bot.channels import copy as copy_routes
-from bot.channels.keys import ASSISTANT, EXECUTOR, METRICS, SEARCH, SETTINGS
+from bot.channels.keys import ASSISTANT, EXECUTOR, METRICS, SEARCH, SETTINGS, Loaded
 from bot.config import load_settings
 from bot.generation.backends.openai_backend import OpenAIGenerator
 from bot.generation.responder import Responder
@@ -57,8 +57,8 @@ async def client(tmp_path: Path, stub: FakeOpenAIServer, aiohttp_client: Any) ->
     app[SETTINGS], app[METRICS] = settings, shopbot_metrics()
     app[EXECUTOR] = ThreadPoolExecutor(max_workers=1)
     # The handler reads only `.store` of the search and `.responder` of the assistant.
-    app[SEARCH] = SimpleNamespace(store=store)  # type: ignore[assignment]
-    app[ASSISTANT] = SimpleNamespace(responder=Responder(generator, brands=["Loom", "Nike"]))  # type: ignore[assignment]
+    app[SEARCH] = Loaded.holding("search", SimpleNamespace(store=store))  # type: ignore[arg-type]
+    app[ASSISTANT] = Loaded.holding("assistant", SimpleNamespace(responder=Responder(generator, brands=["Loom", "Nike"])))  # type: ignore[arg-type]
     copy_routes.add_routes(app)
     yield await aiohttp_client(app)
     await generator.close()

@@ -94,7 +94,16 @@ def test_two_shoppers_asking_the_same_get_different_rankings(rec, products) -> N
     a = rec.recommend(hikers, query="boots", k=10)
     b = rec.recommend(rainy, query="boots", k=10)
     assert _ids(a) != _ids(b)
-    assert a[0].product.category[-1] == "Hiking Boots" and b[0].product.category[-1] == "Rain Boots"
+    # What each shopper notices: the first suggestion is their kind of boot, and so is most
+    # of the list. Which hiking boot comes first is not asserted: all of them match "boots"
+    # about equally, and their order moves with the encoder's precision (bfloat16/float32).
+    kinds_a = [r.product.category[-1] for r in a]
+    kinds_b = [r.product.category[-1] for r in b]
+    assert kinds_a[0] == "Hiking Boots" and kinds_b[0] == "Rain Boots"
+    assert Counter(kinds_a).most_common(1)[0][0] == "Hiking Boots"
+    assert Counter(kinds_b).most_common(1)[0][0] == "Rain Boots"
+    # Three boots of three brands are no brand loyalty: no brand lifts another kind of boot.
+    assert not any(x.kind == "brand" for r in a if r.product.category[-1] != "Hiking Boots" for x in r.reasons)
 
     def weight(recs: list[Recommendation], leaf: str) -> float:
         # How high up that kind of boot sits: 1 for first place, 1/2 for second, ...
@@ -163,8 +172,9 @@ def _check(reason, r: Recommendation, profile: ShopperProfile, products, by_id, 
         else:
             assert any(by_id[e].brand == p.brand for e in engaged)
     elif reason.kind == "category":
-        if "category" in f:
-            assert any(by_id[e].category_path == p.category_path for e in engaged)
+        if "leaf" in f:
+            assert f["leaf"] == p.category[-1] and f["leaf"] in reason.text
+            assert any(by_id[e].category[-1] == p.category[-1] for e in engaged)
         else:
             assert any(by_id[e].category[0] == p.category[0] for e in engaged)
     elif reason.kind == "price":

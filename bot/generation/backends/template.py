@@ -25,21 +25,35 @@ def price_text(p: ProductFacts) -> str:
 
 
 def stock_text(p: ProductFacts) -> str:
-    """"in stock", "only 3 left" or "out of stock"."""
+    """"in stock", "only 3 left", "out of stock", or "" when the catalog does not track stock."""
     if not p.in_stock:
         return "out of stock"
+    if not p.stock_known:
+        return ""  # unknown is not "in stock": say nothing rather than a guess
     if p.stock is not None and p.stock <= 5:
         return f"only {p.stock} left"
     return "in stock"
 
 
 def product_summary(p: ProductFacts) -> str:
-    """One product as a short line: name, price, rating, stock."""
+    """One product as a short line: name, price, rating, stock (when known)."""
     parts = [price_text(p)]
     if p.rating is not None and p.review_count:
         parts.append(f"rated {rating_text(p.rating)}/5 from {p.review_count} reviews")
-    parts.append(stock_text(p))
+    if stock := stock_text(p):
+        parts.append(stock)
     return f"{p.title}: " + ", ".join(parts)
+
+
+def _stock_note(c: AnswerContext) -> list[str]:
+    """When the shopper asked for what is in stock and the catalog does not track stock
+    for some listed products: they stay listed (they can be bought), and the answer says
+    what it cannot see instead of letting "in stock" stand for them."""
+    listed = c.products[:MAX_LISTED]
+    if not c.constraints.in_stock or all(p.stock_known for p in listed):
+        return []
+    some = "these" if not any(p.stock_known for p in listed) else "some of these"
+    return [f"I can't see stock for {some}, so I can't promise either way; I can connect you with our team to check. "]
 
 
 def _numbered(products: tuple[ProductFacts, ...], line: Callable[[ProductFacts], str]) -> list[str]:
@@ -47,6 +61,12 @@ def _numbered(products: tuple[ProductFacts, ...], line: Callable[[ProductFacts],
 
 
 def _search(c: AnswerContext) -> list[str]:
+    # Store facts come first: a note on the request itself ("prices here are in INR").
+    notes = [f"{fact}\n" for fact in c.store_facts]
+    return notes + _search_results(c)
+
+
+def _search_results(c: AnswerContext) -> list[str]:
     asked = c.constraints.described()
     if not c.products:
         what = f" for {asked}" if asked else ""
@@ -55,17 +75,23 @@ def _search(c: AnswerContext) -> list[str]:
             "Try different words, or tell me a category, brand or budget and I'll look again.",
         ]
     shown = min(len(c.products), MAX_LISTED)
-    total = c.total_results if c.total_results is not None else len(c.products)
-    what = f" for {asked}" if asked else ""
     first, last = c.first_result, c.first_result + shown - 1
+    # A total is said only when it is a real count; without one (and without more pages)
+    # the products given are all there is.
+    total = c.total_results
+    if total is None and not c.more_results and first == 1:
+        total = len(c.products)
+    more = c.more_results if c.more_results is not None else total is not None and total > last
+    of = f" of {total}" if total is not None else ""
+    what = f" for {asked}" if asked else ""
     if first > 1:  # a later page: say which part of the list this is
-        lead = f"Here are matches {first} to {last} of {total}{what}:\n" if last > first else f"Here is match {first} of {total}{what}:\n"
-    elif total > shown:
-        lead = f"Here are the top {shown} of {total} matches{what}:\n"
+        lead = f"Here are matches {first} to {last}{of}{what}:\n" if last > first else f"Here is match {first}{of}{what}:\n"
+    elif more or (total is not None and total > shown):
+        lead = f"Here are the top {shown}{of} matches{what}:\n"
     else:
         lead = f"Here {'is what' if shown == 1 else f'are the {shown} products'} I found{what}:\n"
-    out = [lead, *_numbered(c.products, product_summary)]
-    if total > last:
+    out = [lead, *_numbered(c.products, product_summary), *_stock_note(c)]
+    if more:
         out.append("Say \"show more\" for more, or tell me a size, colour or budget to narrow it down.")
     return out
 
@@ -79,12 +105,17 @@ def _recommend(c: AnswerContext) -> list[str]:
         base = f"{p.title}, {price_text(p)}"
         return base + (f": {'; '.join(reasons)}" if reasons else "")
 
-    lead = c.store_facts[0] if c.store_facts else "Here's what I'd suggest:"
-    return [f"{lead}\n", *_numbered(c.products, line)]
+    lead = " ".join(c.store_facts) if c.store_facts else "Here's what I'd suggest:"
+    return [f"{lead}\n", *_numbered(c.products, line), *_stock_note(c)]
 
 
 def _finding_sentence(f: Finding, p: ProductFacts | None) -> str:
     name = f"the {p.title}" if p else "this product"
+    if f.answer == "unknown" and f.topic == "stock":
+        return (
+            f"I can't see stock for {name}, so I can't say how many are left or promise either way. "
+            "I can connect you with our team if you'd like them to check."
+        )
     if f.answer == "unknown":
         return (
             f"The product details for {name} don't say anything about {f.topic}, so I can't promise either way. "
@@ -114,7 +145,8 @@ def _product_answer(c: AnswerContext) -> list[str]:
         return ["Which product do you mean? Tell me its name, or pick one from the list."]
     if not c.findings:
         details = [f"{k}: {v}" for k, v in p.attributes[:5]]
-        sizes = [f"sizes in stock: {', '.join(p.sizes_in_stock)}"] if p.sizes_in_stock else []
+        label = "sizes in stock" if p.stock_known else "sizes"
+        sizes = [f"{label}: {', '.join(p.sizes_in_stock)}"] if p.sizes_in_stock else []
         colors = [f"colours: {', '.join(p.colors)}"] if p.colors else []
         extra = "; ".join(details + sizes + colors)
         return [f"{product_summary(p)}. ", *([f"{extra[0].upper()}{extra[1:]}."] if extra else [])]
@@ -134,7 +166,8 @@ def _compare(c: AnswerContext) -> list[str]:
         details = [price_text(p)]
         if p.rating is not None:
             details.append(f"rated {rating_text(p.rating)}/5")
-        details.append(stock_text(p))
+        if stock := stock_text(p):
+            details.append(stock)
         details.extend(f"{k}: {v}" for k, v in p.attributes if (k, v) not in same)
         out.append(f"- {p.title}: {', '.join(details)}.\n")
     if same:

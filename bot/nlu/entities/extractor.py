@@ -33,6 +33,7 @@ class EntityExtractor:
         self.vocabulary = vocabulary
         self._terms = TermMatcher(vocabulary)
         self._sizes = SizeMatcher(vocabulary.sizes if vocabulary else None, self._terms.color_words())
+        self._currency = vocabulary.currency if vocabulary else None
 
     def extract(self, text: str) -> list[Entity]:
         """Entities in `text`, sorted by start, never overlapping; never raises.
@@ -61,7 +62,7 @@ class EntityExtractor:
                     counted = quantity_before(text, term.start)
                     if counted is not None:
                         candidates.append(counted)
-        candidates.extend(extract_prices(text, has_digit))
+        candidates.extend(extract_prices(text, has_digit, self._currency))
         candidates.extend(self._sizes.find(text, has_digit))
         candidates.extend(extract_quantities(text))
         candidates.extend(extract_references(text))

@@ -90,17 +90,18 @@ def quantity_before(text: str, start: int) -> Candidate | None:
 
 # -- order numbers -------------------------------------------------------------------------
 
-_ORDER_HASH = re.compile(r"(?<![\w#])#\s?(?P<n>[0-9]{5,12})(?![\w]|[.,][0-9])")
+# Four digits and up: shop systems number orders from #1001 (Shopify) or lower.
+_ORDER_HASH = re.compile(r"(?<![\w#])#\s?(?P<n>[0-9]{4,12})(?![\w]|[.,][0-9])")
 _ORDER_WORD = re.compile(
     r"\border\b(?:\s+(?:number|num|no\.?|nr|id|#|code))?(?:\s+is)?\s*[:#]?\s*"
-    r"(?P<n>[0-9]{5,12}|[a-z]{1,6}-?[0-9]{3,12})(?![\w-]|[.,][0-9])",
+    r"(?P<n>[0-9]{4,12}|[a-z]{1,6}-?[0-9]{3,12})(?![\w-]|[.,][0-9])",
     _FLAGS,
 )
 _ORDER_CODE = re.compile(r"(?<![\w-])(?P<n>ord-?[0-9]{3,12})(?![\w-])", _FLAGS)
 
 
 def extract_order_numbers(text: str) -> Iterator[Candidate]:
-    """Propose order numbers: 5-12 digits after "#" or "order", or an "ORD-" style code.
+    """Propose order numbers: 4-12 digits after "#" or "order", or an "ORD-" style code.
 
     The value drops "#" and upper-cases codes ("ord-55821" -> "ORD-55821"). A long number
     with no "#" or "order" before it (a phone number, a price) is left alone.

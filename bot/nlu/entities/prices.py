@@ -5,6 +5,14 @@ currency ("$45", "45 bucks") is a target price, not a ceiling: shoppers who name
 figure usually mean "about this much", so it becomes the same ±20% band as "around 45".
 A number without a currency is only a price after a comparator ("under 50"), and never
 when a unit follows it ("under 5 year old", "up to 65 inch", "over 4 stars").
+
+Amounts are read in the store's currency. "currency" is None when the shopper named none
+("under 300"): the amount is in the store's own currency. Words that name no particular
+currency mean the store's, so in a rupee store "300 bucks" is INR, and in a Canadian
+store "$50" is CAD. A currency the store does not sell in ("$50" in a rupee store) keeps
+its own code: there is no exchange rate to read it with, and reading 50 dollars as 50
+rupees would filter for the wrong products, so the dialogue tells the shopper which
+currency the prices are in instead of applying it.
 """
 
 from __future__ import annotations
@@ -13,17 +21,24 @@ import re
 from collections.abc import Iterator
 
 from bot.nlu.entities.model import Candidate, parse_amount
+from retrieval.money import DOLLAR_CURRENCIES, RUPEE_CURRENCIES
 
 # "Around 30" means 24..36: wide enough to find alternatives, narrow enough to respect
 # the figure the shopper named.
 AROUND_TOLERANCE = 0.20
 
-_CUR_PRE = r"(?:[$£€₹]|(?<![A-Za-z])(?:us\$|rs\.?|inr|usd|eur|gbp)(?![A-Za-z]))"
-_CUR_POST = r"(?:[$£€₹]|(?:dollars?|bucks|usd|euros?|eur|pounds?|quid|gbp|rupees?|inr|rs\.?)(?![A-Za-z]))"
+_CUR_PRE = r"(?:[$£€₹¥]|(?<![A-Za-z])(?:us\$|rs\.?|inr|usd|eur|gbp|jpy)(?![A-Za-z]))"
+_CUR_POST = r"(?:[$£€₹¥]|(?:dollars?|bucks|usd|euros?|eur|pounds?|quid|gbp|rupees?|inr|rs\.?|yen|jpy)(?![A-Za-z]))"
 # Digits are spelled [0-9], not \d, so other scripts' digits are not read as amounts.
 # The look-behind keeps a match from starting inside a number or after "#" (order numbers),
 # which also keeps scanning linear on long digit runs.
-_AMOUNT = r"(?<![\w.,#])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[kK](?![A-Za-z]))?(?![0-9]|[.,][0-9])"
+# Groups are Western ("1,299,000") or Indian ("12,99,000"); a comma before one or two final
+# digits is a decimal comma ("12,50 €").
+_AMOUNT = (
+    r"(?<![\w.,#])(?:[0-9]{1,3}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:\.[0-9]+|,[0-9]{1,2}(?![0-9]))?(?:[kK](?![A-Za-z]))?(?![0-9]|[.,][0-9])"
+)
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}[kK]?")
 
 
 def _money(n: int) -> str:
@@ -68,7 +83,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _QUALIFIERS = re.compile(
     # "budget" followed by an amount is the amount's label ("budget around £150"), not "cheap".
     r"\b(?:(?P<cheap>cheap(?:er|est)?|budget[- ]friendly|budget(?!\s*(?:(?:is|of|was|around|about|roughly|under|max"
-    r"|up\s+to|:)\s*)*[~$£€₹0-9])|affordable|inexpensive|low[- ](?:cost|priced)"
+    r"|up\s+to|:)\s*)*[~$£€₹¥0-9])|affordable|inexpensive|low[- ](?:cost|priced)"
     r"|bargain|economical)|(?P<premium>premium|high[- ]end|luxury|luxurious|upscale|top[- ]end"
     r"|top[- ]of[- ]the[- ]line))\b",
     _FLAGS,
@@ -96,7 +111,13 @@ _CURRENCIES = {
     "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP",
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
     "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "rupee": "INR", "rupees": "INR",
+    "¥": "JPY", "yen": "JPY", "jpy": "JPY",
 }
+# Slang for whatever the local money is.
+_ANY_CURRENCY = {"bucks"}
+# Markers that name one currency exactly; the others ("$", "rupees") mean the store's own
+# dollar or rupee when it sells in one.
+_EXACT = {"us$", "usd", "inr", "₹"}
 
 
 def price_value(
@@ -110,16 +131,41 @@ def _around(amount: float) -> tuple[float, float]:
     return round(amount * (1 - AROUND_TOLERANCE), 2), round(amount * (1 + AROUND_TOLERANCE), 2)
 
 
-def _currency(match: re.Match[str], groups: tuple[str, ...]) -> str | None:
+def _currency(match: re.Match[str], groups: tuple[str, ...], store: str | None) -> str | None:
     for name in groups:
         symbol = match.group(name)
         if symbol:
-            return _CURRENCIES.get(symbol.strip().lower())
+            return in_store_currency(symbol, store)
     return None
 
 
-def extract_prices(text: str, has_digit: bool) -> Iterator[Candidate]:
-    """Propose price candidates; the numeric patterns only run when the text has a digit."""
+def in_store_currency(marker: str, store: str | None) -> str | None:
+    """The currency a written marker ("$", "rupees", "bucks") means in a store selling in `store`."""
+    key = marker.strip().lower()
+    code = _CURRENCIES.get(key)
+    if store is None or key in _EXACT:
+        return code
+    if key in _ANY_CURRENCY:
+        return store
+    if (code == "USD" and store in DOLLAR_CURRENCIES) or (code == "INR" and store in RUPEE_CURRENCIES):
+        return store
+    return code
+
+
+def foreign_currency(value: object, store: str | None) -> str | None:
+    """The currency a price entity value names when it is not the store's ("$50" in a rupee store)."""
+    if not isinstance(value, dict) or store is None:
+        return None
+    named = value.get("currency")
+    return named if isinstance(named, str) and named != store else None
+
+
+def extract_prices(text: str, has_digit: bool, store_currency: str | None = None) -> Iterator[Candidate]:
+    """Propose price candidates; the numeric patterns only run when the text has a digit.
+
+    `store_currency` is the catalog's: currency words that name no one currency are read
+    in it (see the module docstring).
+    """
     for match in _QUALIFIERS.finditer(text):
         kind = "cheap" if match.group("cheap") else "premium"
         yield Candidate("price", price_value(None, None, None, kind), match.start(), match.end())
@@ -127,14 +173,19 @@ def extract_prices(text: str, has_digit: bool) -> Iterator[Candidate]:
         return
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            candidate = _price_candidate(text, kind, match)
+            candidate = _price_candidate(text, kind, match, store_currency)
             if candidate is not None:
                 yield candidate
 
 
-def _price_candidate(text: str, kind: str, match: re.Match[str]) -> Candidate | None:
+def _amount(text: str) -> float | None:
+    # parse_amount reads commas as thousands; a decimal comma becomes a point first.
+    return parse_amount(text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text)
+
+
+def _price_candidate(text: str, kind: str, match: re.Match[str], store: str | None) -> Candidate | None:
     two = kind in ("range", "range_bare")
-    currency = _currency(match, ("p1", "s1", "p2", "s2") if two else ("p1", "s1"))
+    currency = _currency(match, ("p1", "s1", "p2", "s2") if two else ("p1", "s1"), store)
     if currency is None:
         # Without a currency only a comparator makes a number a price, and only when no
         # unit follows it and nothing before it makes it a rating, size or id.
@@ -142,13 +193,13 @@ def _price_candidate(text: str, kind: str, match: re.Match[str]) -> Candidate | 
             return None
         if _UNIT_AFTER.match(text, match.end()) or _CONTEXT_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             return None
-    first = parse_amount(match.group("a1"))
+    first = _amount(match.group("a1"))
     if first is None:
         return None
     low: float | None
     high: float | None
     if two:
-        second = parse_amount(match.group("a2"))
+        second = _amount(match.group("a2"))
         if second is None:
             return None
         if currency is None and _YEAR.fullmatch(match.group("a1")) and _YEAR.fullmatch(match.group("a2")):

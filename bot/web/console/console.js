@@ -40,9 +40,29 @@
     return `waiting ${Math.floor(seconds / 60)}m ${seconds % 60}s`;
   }
 
+  // Money in the store's own format, as the shopper saw it (the rules of retrieval/money.py):
+  // "$12.99", "₹1,29,999", "€12,50", "¥1,300", others "12.50 CHF".
+  // [symbol, decimal mark, group mark, minor digits, Indian grouping]
+  const MONEY_STYLES = {
+    USD: ["$", ".", ",", 2], INR: ["₹", ".", ",", 2, true], EUR: ["€", ",", ".", 2], GBP: ["£", ".", ",", 2],
+    JPY: ["¥", ".", ",", 0], CAD: ["CA$", ".", ",", 2], AUD: ["A$", ".", ",", 2],
+  };
+
+  function money(amount, currency) {
+    const code = String(currency || "USD").toUpperCase();
+    const [symbol, decimal, group, digits, indian] = MONEY_STYLES[code] || ["", ".", ",", 2];
+    const scale = 10 ** digits, minor = Math.round(Math.abs(Number(amount)) * scale);
+    if (!Number.isFinite(minor)) return `${amount} ${code}`;
+    const whole = String(Math.floor(minor / scale)), groups = [whole.slice(-3)];
+    for (let head = whole.slice(0, -3); head; head = head.slice(0, -(indian ? 2 : 3))) groups.unshift(head.slice(indian ? -2 : -3));
+    let text = groups.join(group);
+    if (minor % scale) text += decimal + String(minor % scale).padStart(digits, "0");
+    const sign = Number(amount) < 0 && minor ? "-" : "";
+    return symbol ? `${sign}${symbol}${text}` : `${sign}${text} ${code}`;
+  }
+
   function price(card) {
-    try { return new Intl.NumberFormat(undefined, { style: "currency", currency: card.currency || "USD" }).format(card.price); }
-    catch { return `${card.price} ${card.currency || ""}`; }
+    return money(card.price, card.currency);
   }
 
   // -- the list ---------------------------------------------------------------------------------

@@ -136,12 +136,30 @@
     }
   }
 
+  // Money in the store's own format, the same rules as the chat text (retrieval/money.py):
+  // "$12.99", "$50", "₹1,29,999", "€12,50", "¥1,300", others "12.50 CHF". Not the
+  // browser's locale: a card must show the price the way the reply next to it does.
+  // [symbol, decimal mark, group mark, minor digits, Indian grouping]
+  var MONEY_STYLES = {
+    USD: ["$", ".", ",", 2], INR: ["₹", ".", ",", 2, true], EUR: ["€", ",", ".", 2], GBP: ["£", ".", ",", 2],
+    JPY: ["¥", ".", ",", 0], CAD: ["CA$", ".", ",", 2], AUD: ["A$", ".", ",", 2]
+  };
+
   function money(amount, currency) {
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(amount);
-    } catch (e) {
-      return Number(amount).toFixed(2) + " " + (currency || "");
+    var code = String(currency || "USD").toUpperCase();
+    var style = MONEY_STYLES[code] || ["", ".", ",", 2];
+    var scale = Math.pow(10, style[3]), minor = Math.round(Math.abs(Number(amount)) * scale);
+    if (!isFinite(minor)) return String(amount) + " " + code;
+    var whole = String(Math.floor(minor / scale)), fraction = String(minor % scale);
+    var head = whole.slice(0, -3), groups = [whole.slice(-3)], size = style[4] ? 2 : 3;
+    for (; head; head = head.slice(0, -size)) groups.unshift(head.slice(-size));
+    var text = groups.join(style[2]);
+    if (minor % scale) {
+      while (fraction.length < style[3]) fraction = "0" + fraction;
+      text += style[1] + fraction;
     }
+    var sign = Number(amount) < 0 && minor ? "-" : "";
+    return style[0] ? sign + style[0] + text : sign + text + " " + code;
   }
 
   function chatIcon() {
@@ -317,13 +335,18 @@
       price.appendChild(el("s", "shopbot-was", was, { "aria-label": "was " + was }));
     }
     var meta = body.appendChild(el("p", "shopbot-card-line"));
+    // No stock status when the catalog does not track it (stock_known false): it can be
+    // bought, but "In stock" would be a guess.
+    var showStock = !card.in_stock || card.stock_known !== false;
     if (typeof card.rating === "number") {
       var rating = card.rating.toFixed(1), reviews = card.review_count || 0;
-      meta.appendChild(el("span", "shopbot-rating", "★ " + rating + (reviews ? " (" + reviews + ")" : "") + " · ",
+      meta.appendChild(el("span", "shopbot-rating", "★ " + rating + (reviews ? " (" + reviews + ")" : "") + (showStock ? " · " : ""),
         { "aria-label": "Rated " + rating + " out of 5" + (reviews ? ", " + reviews + " reviews. " : ". ") }));
     }
-    meta.appendChild(el("span", "shopbot-stock " + (card.in_stock ? "shopbot-in" : "shopbot-out"),
-      card.in_stock ? "In stock" : "Out of stock"));
+    if (showStock) {
+      meta.appendChild(el("span", "shopbot-stock " + (card.in_stock ? "shopbot-in" : "shopbot-out"),
+        card.in_stock ? "In stock" : "Out of stock"));
+    }
     var actions = body.appendChild(el("div", "shopbot-actions"));
     var href = httpUrl(card.url);
     if (href) {

@@ -88,6 +88,8 @@ async def test_sends_of_one_conversation_go_out_in_order_and_a_failure_stops_not
         ({"price": 89.99, "currency": "USD", "in_stock": True, "rating": 4.6}, "$89.99 · in stock · 4.6★"),
         ({"price": 50.0, "currency": "EUR", "compare_at_price": 60.0, "in_stock": False}, "€50 (was €60) · out of stock"),
         ({"price": 50.0, "currency": "CHF", "compare_at_price": 40.0}, "50 CHF"),  # not a discount: not shown
+        # Stock the catalog does not track: buyable, but no stock status is claimed.
+        ({"price": 89.99, "currency": "USD", "in_stock": True, "stock_known": False, "rating": 4.6}, "$89.99 · 4.6★"),
         ({}, ""),
     ],
 )

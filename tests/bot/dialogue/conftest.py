@@ -55,6 +55,6 @@ async def shopper(demo_dialogue_parts, tmp_path: Path):
     conversations = SQLiteConversationStore(tmp_path / "shopbot.db")
     orders = SQLiteOrderSource(conversations)
     await seed_demo_orders(orders, [(p.id, p.title, p.price) for p in store.sample_products(60)], today=None)
-    dialogue = Dialogue(search, store, load_policy(settings), orders, categories=store.top_categories(), reviews=reviews)
+    dialogue = Dialogue(search, store, load_policy(settings, store), orders, categories=store.top_categories(), reviews=reviews)
     yield Shopper(dialogue, nlu, DialogueState())
     await conversations.close()

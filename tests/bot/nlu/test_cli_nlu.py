@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 def shopbot(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_")}
     env["SHOPBOT_DATA_DIR"] = str(settings.data_dir)
+    env["SHOPBOT_MODEL_CACHE"] = os.environ["SHOPBOT_MODEL_CACHE"]  # the test's own, never the developer's
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, env=env, timeout=600
     )

@@ -284,7 +284,7 @@ async def test_migrations_run_once_in_order_and_are_recorded(db_path: Path) -> N
     raw = sqlite3.connect(db_path, isolation_level=None)
     try:
         first = raw.execute("SELECT name, applied_at FROM schema_migrations ORDER BY rowid").fetchall()
-        names = ["0001_conversations", "0002_orders", "0003_agent_desk", "0004_shoppers"]
+        names = ["0001_conversations", "0002_orders", "0003_agent_desk", "0004_shoppers", "0005_turn_attempts"]
         assert [name for name, _ in first] == names
         assert [name for name, _ in MIGRATIONS] == names
         assert first[0][1] <= first[1][1] <= first[2][1]

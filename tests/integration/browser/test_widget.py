@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from catalog import DEMO_POLICY
+
+from retrieval.money import format_money
 from tests.integration.harness import TOKEN, ShopbotServer
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
@@ -71,7 +74,8 @@ def store_server(
 ) -> ShopbotServer:
     """A server of its own (the reconnect tests kill it), with an agent, alice, and the HOSTILE
     products in its catalog."""
-    server = launch_server("widget-store", agent_tokens=f"alice:{ALICE}")
+    # Its own products beside the demo's make it a store of its own: it names its policy, as a store would.
+    server = launch_server("widget-store", agent_tokens=f"alice:{ALICE}", policy_file=DEMO_POLICY)
     server.stop()
     catalog = tmp_path_factory.mktemp("hostile") / "hostile.jsonl"
     catalog.write_text("".join(json.dumps(p) + "\n" for p in HOSTILE))
@@ -123,7 +127,7 @@ def test_a_shopper_searches_sees_the_reply_stream_in_with_cards_and_follows_quic
     assert len(cards) == 5
     expect(reply.locator(".shopbot-card-title")).to_have_text([c["title"] for c in cards])
     first = reply.locator(".shopbot-card").first
-    expect(first.locator(".shopbot-price strong")).to_have_text(f"${cards[0]['price']:,.2f}")
+    expect(first.locator(".shopbot-price strong")).to_have_text(format_money(cards[0]["price"], cards[0]["currency"]))
     expect(first.locator(".shopbot-stock")).to_have_text("In stock" if cards[0]["in_stock"] else "Out of stock")
     expect(first.locator(".shopbot-rating")).to_contain_text(f"{cards[0]['rating']:.1f}")
     view = first.get_by_role("link", name=re.compile("^View "))
@@ -540,7 +544,7 @@ def test_agent_messages_notices_and_mode_changes_are_shown(
     expect(agent).to_have_count(1)
     expect(agent.locator(".shopbot-label")).to_have_text("Alice")
     expect(agent.locator(".shopbot-card-title")).to_have_text("Alpine Mug")
-    expect(agent.locator(".shopbot-price strong")).to_have_text("€12.50")
+    expect(agent.locator(".shopbot-price strong")).to_have_text("€12,50")  # the store's format, not the browser's
     expect(agent.get_by_role("link")).to_have_count(0)  # only http(s) URLs are used
     expect(agent.locator("img")).to_have_count(0)
     expect(shopper.page.locator(".shopbot-log > [data-id]")).to_have_count(5)
