@@ -17,7 +17,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bot.bench_turns import free_port
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -35,12 +36,6 @@ QUERIES = (
     "cast iron pan under $50", "running shoes in size 10", "a warm blanket", "bluetooth speaker",
 )  # fmt: skip
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _body(text: str) -> bytes:
@@ -88,7 +83,7 @@ def run(settings: Settings, calls: int = 50) -> dict[str, Any]:
     # Template answers, as in the turn bench: the figure is the action server's own cost.
     env = {**os.environ, "SHOPBOT_DATA_DIR": str(settings.data_dir.resolve()), "SHOPBOT_GENERATOR": "template",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
-    port = _free_port()
+    port = free_port()
     log = (settings.data_dir / "bench_actions.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT

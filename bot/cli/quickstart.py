@@ -50,7 +50,7 @@ def register(main: click.Group) -> None:
         ctx.invoke(setup_command)
         with open_catalog(settings) as catalog:
             count, money = catalog.count(), (catalog.currency() or "USD")
-        agent = settings.agent_tokens is not None and "SHOPBOT_AGENT_TOKENS" or str(settings.data_dir / "agent_tokens")
+        agent = "SHOPBOT_AGENT_TOKENS" if settings.agent_tokens is not None else str(settings.data_dir / "agent_tokens")
         click.echo(
             f"\nstore: {settings.store_name!r}, {count} products, prices in {money}, data dir {settings.data_dir}\n"
             f"policy: {settings.policy_file or 'none (policy questions are answered honestly and offered a person)'}\n"
