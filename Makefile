@@ -57,24 +57,31 @@ run: setup
 		$(if $(POLICY),--policy '$(POLICY)')
 endif
 
+# The tests reuse the machine's shared model cache (the one `make run` fills): models are keyed
+# by training data and recipe, so a stale one is never used; a new machine trains them once.
+MODEL_CACHE := $(or $(SHOPBOT_MODEL_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/shopbot)
+
 test: setup browser
-	$(PY) -m pytest
+	SHOPBOT_TEST_MODEL_CACHE=$${SHOPBOT_TEST_MODEL_CACHE:-$(MODEL_CACHE)} $(PY) -m pytest
 
 test-fast: setup browser
-	$(PY) -m pytest -m "not slow"
+	SHOPBOT_TEST_MODEL_CACHE=$${SHOPBOT_TEST_MODEL_CACHE:-$(MODEL_CACHE)} $(PY) -m pytest -m "not slow"
 
 bench: data
-	$(SHOPBOT) bench
-	$(SHOPBOT) bench --suite turns
-	$(SHOPBOT) bench --suite actions
-	$(SHOPBOT) bench --suite copy
-	$(if $(wildcard ../shared/data/amazon_in_products.csv ../shared/data/dummyjson_products.json),$(SHOPBOT) bench --suite onboarding --data ../shared/data)
+	$(PY) -m tests.bench --suite nlu
+	$(PY) -m tests.bench --suite generation
+	$(PY) -m tests.bench --suite search
+	$(PY) -m tests.bench --suite turns
+	$(PY) -m tests.bench --suite actions
+	$(PY) -m tests.bench --suite copy
+	$(if $(wildcard ../shared/data/amazon_in_products.csv ../shared/data/dummyjson_products.json),$(PY) -m tests.bench --suite onboarding --data ../shared/data)
 
 WANDS := ../shared/data/wands_eval
 
 eval: data
 	$(SHOPBOT) eval retrieval $(if $(wildcard $(WANDS)/queries.tsv),--wands $(WANDS))
 	$(SHOPBOT) eval nlu
+	$(SHOPBOT) eval conversations
 	$(SHOPBOT) eval recsys $(if $(wildcard ../shared/data/dummyjson_carts.json),--dummyjson ../shared/data) --latency
 	$(if $(wildcard ../shared/data/sentiment_yelp_labelled.txt),$(SHOPBOT) eval sentiment --data ../shared/data)
 

@@ -54,7 +54,7 @@ def handoff_payload(tracker: Tracker, plan: Plan, note: str, agents_available: b
 class ActionHandoff(ShopbotAction):
     """Hand the conversation to a person: the shopper is told, Rasa pauses, the payload goes out."""
 
-    intent = "human_handoff"
+    skill = "handoff"
 
     def name(self) -> str:
         return "action_handoff"

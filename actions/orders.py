@@ -17,6 +17,7 @@ from bot.nlu.parser import Parse
 class ActionOrderStatus(ShopbotAction):
     """Tell the shopper where their order is (status, dates, tracking, items and total)."""
 
+    skill = "order"
     intent = "order_status"
 
     def name(self) -> str:

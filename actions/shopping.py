@@ -51,22 +51,23 @@ class ActionSearchProducts(ShopbotAction):
     answers a form collected over several turns all apply.
     """
 
-    intent = "product_search"
+    skill = "search"
 
     def name(self) -> str:
         return "action_search_products"
 
-    def intent_for(self, parse: Parse, tracker: Tracker, state: DialogueState) -> str:
+    def act_for(self, parse: Parse, tracker: Tracker, state: DialogueState) -> str | None:
         asked = rasa_intent(tracker)
         wants_new = asked in NEW_SEARCH_INTENTS if asked in (*NEW_SEARCH_INTENTS, "refine") else parse.intent == "product_search"
         if not state.has_search_slots() or (wants_new and not _form_ran_this_turn(tracker) and parse.text):
-            return "product_search"
-        return "refine"
+            return "search"
+        return None  # a follow-up: narrow, page or accept, as the message reads
 
     async def prepare(self, state: DialogueState, parse: Parse, tracker: Tracker, resources: Resources) -> str | None:
-        if not state.query and state.has_search_slots():
+        search = state.search
+        if not search.query and state.has_search_slots():
             # Slots a form filled carry no search words; what they name is the query.
-            state.query = " ".join(x for x in (state.color, state.brand, state.category) if x) or None
+            search.query = " ".join(x for x in (search.color, search.brand, search.category) if x) or None
         if not parse.text and not state.has_search_slots():
             return "What are you looking for? Tell me a category, a brand or what it's for."
         await check_focus(state, tracker, resources)
@@ -76,7 +77,7 @@ class ActionSearchProducts(ShopbotAction):
 class ActionAnswerProductQuestion(ShopbotAction):
     """Answer a question about the product in focus, one named ("the second one", a name), or an id."""
 
-    intent = "product_question"
+    skill = "product_answer"
 
     def name(self) -> str:
         return "action_answer_product_question"
@@ -88,7 +89,7 @@ class ActionAnswerProductQuestion(ShopbotAction):
 class ActionRecommendProducts(ShopbotAction):
     """Recommend a few well-rated products for what the message asks, with the reasons."""
 
-    intent = "recommend"
+    skill = "recommend"
 
     def name(self) -> str:
         return "action_recommend_products"
@@ -103,7 +104,7 @@ class ActionRecommendProducts(ShopbotAction):
 class ActionCompareProducts(ShopbotAction):
     """Compare the products the message names ("the first two"), else the first two shown."""
 
-    intent = "compare"
+    skill = "compare"
 
     def name(self) -> str:
         return "action_compare_products"

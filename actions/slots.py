@@ -34,16 +34,17 @@ FOCUSED_PRODUCT = "focused_product"
 ORDER_NUMBER = "order_number"
 MEMORY = "shopbot_memory"
 
+# Dotted names reach into the state's search constraints ("search.category").
 TEXT_SLOTS = {
-    PRODUCT_CATEGORY: "category",
-    PRODUCT_BRAND: "brand",
-    PRODUCT_COLOR: "color",
-    PRODUCT_SIZE: "size",
-    SEARCH_QUERY: "query",
+    PRODUCT_CATEGORY: "search.category",
+    PRODUCT_BRAND: "search.brand",
+    PRODUCT_COLOR: "search.color",
+    PRODUCT_SIZE: "search.size",
+    SEARCH_QUERY: "search.query",
     FOCUSED_PRODUCT: "focus",
     ORDER_NUMBER: "order_number",
 }
-PRICE_SLOTS = {PRICE_MIN: "price_min", PRICE_MAX: "price_max"}
+PRICE_SLOTS = {PRICE_MIN: "search.price_min", PRICE_MAX: "search.price_max"}
 SLOT_FIELDS = {**TEXT_SLOTS, **PRICE_SLOTS, PRODUCT_RESULTS: "results"}
 # Every slot the actions may set, for the example domain and its test.
 ALL_SLOTS = (*SLOT_FIELDS, MEMORY)
@@ -62,11 +63,11 @@ def state_from_slots(slots: dict[str, Any]) -> DialogueState:
         logger.warning("ignoring an unreadable %s slot", MEMORY)
         state = DialogueState()
     for slot, field in TEXT_SLOTS.items():
-        setattr(state, field, values.text(slots.get(slot)))
+        _set(state, field, values.text(slots.get(slot)))
     for slot, field in PRICE_SLOTS.items():
-        setattr(state, field, values.amount(slots.get(slot)))
-    if state.size:
-        state.size = normalize_size(state.size)
+        _set(state, field, values.amount(slots.get(slot)))
+    if state.search.size:
+        state.search.size = normalize_size(state.search.size)
     state.results = values.product_ids(slots.get(PRODUCT_RESULTS))
     if state.offset >= len(state.results):
         state.offset = 0  # Rasa replaced or cleared the results: the page starts again
@@ -75,11 +76,29 @@ def state_from_slots(slots: dict[str, Any]) -> DialogueState:
 
 def slots_of(state: DialogueState) -> dict[str, Any]:
     """The Rasa slot values for a DialogueState."""
-    out: dict[str, Any] = {slot: getattr(state, field) for slot, field in SLOT_FIELDS.items()}
+    out: dict[str, Any] = {slot: _get(state, field) for slot, field in SLOT_FIELDS.items()}
     out[PRODUCT_RESULTS] = list(state.results)
     dumped = state.dump()
+    search = dumped.get("search", {})
+    # The memory keeps the search's other constraints (exclusions, features); the slots win on theirs.
+    dumped["search"] = {k: v for k, v in search.items() if f"search.{k}" not in SLOT_FIELDS.values()}
     out[MEMORY] = {k: v for k, v in dumped.items() if k not in SLOT_FIELDS.values()}
     return out
+
+
+def _get(state: DialogueState, path: str) -> Any:
+    target: Any = state
+    for name in path.split("."):
+        target = getattr(target, name)
+    return target
+
+
+def _set(state: DialogueState, path: str, value: Any) -> None:
+    *parents, name = path.split(".")
+    target: Any = state
+    for parent in parents:
+        target = getattr(target, parent)
+    setattr(target, name, value)
 
 
 def slot_events(before: dict[str, Any], state: DialogueState) -> list[dict[str, Any]]:

@@ -2,12 +2,14 @@
 
     slots -> DialogueState        (actions/slots.py)
     latest message -> Parse       (actions/messages.py; Shopbot's NLU plus Rasa's entities)
-    Dialogue.plan(state, parse)   the skill the action stands for decides the facts
+    Dialogue.turn(state, parse, act=...)   guardrails, then the skill the action names decides the facts
     Responder.answer(context)     the configured generator, every claim checked (templates otherwise)
     -> text, buttons, product cards to the dispatcher; SlotSet for what changed
 
-The action decides the skill (Rasa already chose it), so each subclass only says which
-intent it plans as and, where needed, checks its input first. No business logic lives here.
+The action names the skill (Rasa already chose it): the turn is never re-routed to another
+skill, and a message the guardrails refuse changes no slot, as in every other channel. Each
+subclass only says which skill it runs and, where needed, checks its input first. No
+business logic lives here.
 """
 
 from __future__ import annotations
@@ -40,16 +42,18 @@ FAILED = "Sorry, something went wrong on our side while I was looking that up. P
 class ShopbotAction(Action, ABC):
     """A rasa-sdk action that runs one Shopbot skill on the conversation's slots."""
 
-    #: The Shopbot intent the turn is planned as (the skill this action stands for).
-    intent: ClassVar[str]
+    #: The Shopbot skill this action runs (bot/skills/registry.py).
+    skill: ClassVar[str]
+    #: The intent the message counts as, when the action fixes it (order status is never a cancellation).
+    intent: ClassVar[str | None] = None
 
     @abstractmethod
     def name(self) -> str:
         """The action's name in the Rasa domain."""
 
-    def intent_for(self, parse: Parse, tracker: Tracker, state: DialogueState) -> str:
-        """The intent to plan this turn as."""
-        return self.intent
+    def act_for(self, parse: Parse, tracker: Tracker, state: DialogueState) -> str | None:
+        """The act of this skill to run, when the action decides it (else the message decides, within the skill)."""
+        return None
 
     def entities_for(self, parse: Parse) -> list[Entity]:
         """The entities the skill should see (all of them, unless an action narrows them)."""
@@ -90,8 +94,9 @@ class ShopbotAction(Action, ABC):
         if stop is not None:
             dispatcher.utter_message(text=stop)
             return slot_events(tracker.slots, state)
-        parse = replace(parse, intent=self.intent_for(parse, tracker, state), entities=self.entities_for(parse))
-        plan = await resources.dialogue.plan(state, parse, history(tracker))
+        act = self.act_for(parse, tracker, state)
+        parse = replace(parse, intent=self.intent or parse.intent, entities=self.entities_for(parse))
+        plan = await resources.dialogue.turn(state, parse, history(tracker), skill=self.skill, act=act)
         answer = await resources.responder.answer(plan.context)
         self.reply(dispatcher, answer.text, plan, tracker, resources)
         return [*slot_events(tracker.slots, state), *self.events_after(plan, tracker)]

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 from bot.dialogue import leave_message
 from bot.dialogue.engine import Dialogue, Plan
 from bot.dialogue.state import DialogueState
-from bot.generation import guardrails
-from bot.generation.facts import AnswerContext, Turn
+from bot.generation.facts import Turn
 from bot.generation.responder import Answer, Delta, Responder, Retract
 from bot.hub import Hub, Update
 from bot.metrics import Metrics
@@ -233,17 +232,10 @@ class Assistant:
             parse = await self.nlu.parse(stored.text)
             state = DialogueState.load(conversation.state)
             history = await self._history(conversation_id, before=stored.id)
-            verdict = guardrails.assess(stored.text, intent=parse.intent)
-            # Off-topic messages still go through the dialogue: they count towards a handoff.
-            if verdict in ("ok", "offtopic") or (verdict == "abusive" and parse.intent == "complaint"):
-                personalization, sender = self.personalization, conversation.sender
-                # Read only by the turns that rank for this shopper.
-                profile = (lambda: personalization.profile(sender)) if personalization else None
-                plan = await self.dialogue.plan(state, parse, history, profile)
-            else:
-                # A message the guardrails refuse does nothing: no search, no cart, no order change.
-                plan = Plan(AnswerContext("fallback", stored.text, store_name=self.dialogue.store_name))
-                plan.payload.update(intent=parse.intent, confidence=parse.confidence, refused=verdict)
+            personalization, sender = self.personalization, conversation.sender
+            # Read only by the turns that rank for this shopper.
+            profile = (lambda: personalization.profile(sender)) if personalization else None
+            plan = await self.dialogue.turn(state, parse, history, profile)
             answer: Answer | None = None
             async for event in self.responder.stream(plan.context, intent=parse.intent):
                 if isinstance(event, Delta):

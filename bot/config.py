@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     store_name: str = Field(default="our store", description="The store's name, as the assistant says it.")
     generator: Literal["auto", "local", "openai", "template"] = Field(
         default="auto",
-        description="Who phrases answers: a local model, an OpenAI-compatible endpoint, or templates; auto picks local when its model is installed.",
+        description="Who phrases answers: a local model, an OpenAI-compatible endpoint, or templates; auto picks openai when an API key or base URL is set, local when local_model_path is set, else templates.",
     )
     openai_base_url: str = Field(
         default="https://api.openai.com/v1", description="OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server)."

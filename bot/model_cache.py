@@ -4,7 +4,8 @@ Models trained on the shipped data (the intent classifier, review sentiment) do 
 depend on the store's catalog, so a second data dir must not spend minutes training
 the same weights again. They live in `SHOPBOT_MODEL_CACHE` (default
 `$XDG_CACHE_HOME/shopbot`, i.e. `~/.cache/shopbot`) as `<kind>/<key>/`, the key being
-the training data's hash (plus the base model when `SHOPBOT_MODEL_PATH` names one).
+the training data's hash and the training recipe's (plus the base model when
+`SHOPBOT_MODEL_PATH` names one).
 Changed training data means a new key, so a stale model is never picked up.
 
 Several processes may train the same model at once (`shopbot setup` next to a starting
@@ -25,16 +26,22 @@ from bot.config import Settings
 from bot.nlu.finetune import hash_lines
 
 
-def cache_key(data_hash: str, settings: Settings) -> str:
-    """The cache folder name for a model trained on data with this hash from the configured base model."""
+def cache_key(data_hash: str, settings: Settings, recipe: str = "") -> str:
+    """The cache folder name for a model trained on data with this hash, by this training
+    recipe (the default hyper-parameters, as text), from the configured base model.
+
+    The recipe is part of the key so that a release training differently (more epochs, a
+    new seed) never picks up a model the previous recipe made from the same data.
+    """
+    key = data_hash if not recipe else f"{data_hash}-{hash_lines([recipe])[:8]}"
     if settings.model_path is None:
-        return data_hash  # the packaged base model, the same in every install of this version
-    return f"{data_hash}-{hash_lines([str(settings.model_path.expanduser().resolve())])[:8]}"
+        return key  # the packaged base model, the same in every install of this version
+    return f"{key}-{hash_lines([str(settings.model_path.expanduser().resolve())])[:8]}"
 
 
-def cached_model_dir(settings: Settings, kind: str, data_hash: str) -> Path:
-    """Where the shared cache keeps the `kind` model ("intent", "sentiment") for this training data."""
-    return settings.model_cache_dir / kind / cache_key(data_hash, settings)
+def cached_model_dir(settings: Settings, kind: str, data_hash: str, recipe: str = "") -> Path:
+    """Where the shared cache keeps the `kind` model ("intent", "sentiment") for this training data and recipe."""
+    return settings.model_cache_dir / kind / cache_key(data_hash, settings, recipe)
 
 
 def publish(save: Callable[[Path], None], target: Path) -> None:

@@ -88,13 +88,13 @@ def intent_model_dir(settings: Settings) -> Path:
 
 def cached_intent_model_dir(settings: Settings) -> Path:
     """Where the shared model cache keeps the intent model for the current training data."""
-    return cached_model_dir(settings, "intent", data_hash(load_examples(TRAIN_FILE)))
+    return cached_model_dir(settings, "intent", data_hash(load_examples(TRAIN_FILE)), repr(TrainConfig()))
 
 
 def locate_intent_model(settings: Settings) -> Path | None:
     """The folder of an intent model trained on the current data: the data dir's own, else the cache's."""
     current = data_hash(load_examples(TRAIN_FILE))
-    for folder in (intent_model_dir(settings), cached_model_dir(settings, "intent", current)):
+    for folder in (intent_model_dir(settings), cached_model_dir(settings, "intent", current, repr(TrainConfig()))):
         meta = load_meta(folder)
         if meta is not None and meta.data_hash == current:
             return folder
@@ -144,12 +144,18 @@ def load_nlu(
 
 
 def generator_name(settings: Settings) -> str:
-    """The configured generator; `auto` is the local model when it is installed, else templates."""
-    from bot.generation.backends.local import LocalGenerator
+    """The configured generator. `auto` is templates unless a model is configured by name: an
+    OpenAI-compatible endpoint (an API key or a base URL of its own) or a local model path.
 
+    The packaged small local model is not picked by `auto`: its drafts are often thin or
+    wrong, so it phrases answers only when asked for (`SHOPBOT_GENERATOR=local`), e.g. in demos.
+    """
     if settings.generator != "auto":
         return settings.generator
-    return "local" if settings.local_model_path or LocalGenerator.installed() else "template"
+    default_url = type(settings).model_fields["openai_base_url"].default
+    if settings.openai_api_key is not None or settings.openai_base_url.rstrip("/") != default_url:
+        return "openai"
+    return "local" if settings.local_model_path else "template"
 
 
 def open_responder(

@@ -30,12 +30,63 @@ class SearchFilters(BaseModel):
     size: str | None = None
     in_stock: bool = False
     min_rating: float | None = Field(default=None, ge=0, le=5)
+    # Who it is made for ("women", "men", "kids"): products made for someone else are left
+    # out; products that say nothing (unisex) stay.
+    gender: str | None = None
+    # Attribute values the product must state: {"waterproof": "yes"}; a product that does not
+    # state the attribute cannot be promised to have it, so it is left out.
+    attributes: dict[str, str] = Field(default_factory=dict)
+    # Numeric attributes within bounds: {"capacity_people": 4} in at_least for "a tent for 4".
+    at_least: dict[str, float] = Field(default_factory=dict)
+    at_most: dict[str, float] = Field(default_factory=dict)
+    # Category subtrees left out ("not coffee makers", "he already has one").
+    exclude_categories: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_range(self) -> SearchFilters:
         if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
             raise ValueError(f"min_price ({self.min_price}) is above max_price ({self.max_price})")
         return self
+
+
+_GENDERS = {
+    "women": "women", "woman": "women", "womens": "women", "ladies": "women", "female": "women", "her": "women",
+    "men": "men", "man": "men", "mens": "men", "male": "men", "him": "men",
+    "kids": "kids", "kid": "kids", "boys": "kids", "girls": "kids", "children": "kids", "childrens": "kids",
+    "baby": "kids", "toddler": "kids",
+}  # fmt: skip
+_GENDER_WORD = re.compile(r"\b(women|woman|womens|ladies|men|mens|kids|boys|girls|childrens|baby|toddler)(?:'s|s')?\b", re.I)
+
+
+def normalize_gender(value: str | None) -> str | None:
+    """"women", "men" or "kids" for the ways a catalog or a shopper says who something is for."""
+    if not value:
+        return None
+    return _GENDERS.get(re.sub(r"[^a-z]", "", value.lower()))
+
+
+def product_gender(attributes: dict[str, object], category: str, title: str) -> str | None:
+    """Who a product is made for: its gender attribute, else a gender word in its category or title."""
+    stated = attributes.get("gender")
+    if isinstance(stated, str) and stated.strip():
+        return normalize_gender(stated)
+    for text in (category, title):
+        match = _GENDER_WORD.search(text.replace("-", " "))
+        if match:
+            return normalize_gender(match.group(1))
+    return None
+
+
+def number_of(value: object) -> float | None:
+    """The number an attribute value states ("4", "1.7", "12.9 in"), None when it states none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = re.match(r"\s*(\d+(?:\.\d+)?)", value)
+        return float(match.group(1)) if match else None
+    return None
 
 
 def _singular(word: str) -> str:
@@ -82,6 +133,12 @@ class FilterIndex:
         self._colors_in_stock: dict[str, list[int]] = defaultdict(list)
         self._sizes: dict[str, list[int]] = defaultdict(list)
         self._sizes_in_stock: dict[str, list[int]] = defaultdict(list)
+        self._variants: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._variants_in_stock: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._variant_rows = np.zeros(n, dtype=bool)  # rows whose sizes and colours come in combinations
+        self._gender = np.full(n, "", dtype=object)
+        self._attributes: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._numbers: dict[str, np.ndarray] = {}
         category_ids: dict[str, int] = {}
         # A product without a brand is filtered by the brand its title starts with, when
         # the catalog's titles show one (retrieval/brands.py): "boAt earphones" then finds
@@ -108,7 +165,36 @@ class FilterIndex:
                 self._sizes[s].append(row)
             for s in fr.sizes_in_stock:
                 self._sizes_in_stock[s].append(row)
+            for color, size, buyable in fr.variants:
+                if color and size:
+                    self._variant_rows[row] = True
+                    self._variants[(color, size)].append(row)
+                    if buyable:
+                        self._variants_in_stock[(color, size)].append(row)
+            self._gender[row] = product_gender(fr.attributes, fr.category, fr.title) or ""
+            for key, value in fr.attributes.items():
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    self._attributes[key][str(value).strip().lower()].append(row)
+                    number = number_of(value)
+                    if number is not None:
+                        self._numbers.setdefault(key, np.full(n, np.nan))[row] = number
         self._categories: list[str] = list(category_ids)
+
+    def _stating(self, keys: str, value: str) -> list[int]:
+        """Rows whose attribute (any of "a|b") states `value`: exactly, or as whole words of a
+        longer value ("leather" in "full-grain leather"); yes/no values only exactly."""
+        wanted = value.strip().lower()
+        words = set(re.findall(r"[^\W_]+", wanted))
+        rows: list[int] = []
+        for key in keys.split("|"):
+            for stated, stated_rows in self._attributes.get(key, {}).items():
+                if stated == wanted or (wanted not in ("yes", "no") and words <= set(re.findall(r"[^\W_]+", stated))):
+                    rows.extend(stated_rows)
+        return rows
+
+    def numeric_attributes(self) -> frozenset[str]:
+        """Attribute names that hold numbers in this catalog ("capacity_people", "weight_lb")."""
+        return frozenset(self._numbers)
 
     def _rows_mask(self, rows: list[int]) -> np.ndarray:
         mask = np.zeros(self.n_rows, dtype=bool)
@@ -139,4 +225,24 @@ class FilterIndex:
         if filters.size:
             sizes = self._sizes_in_stock if filters.in_stock else self._sizes
             mask &= self._rows_mask(sizes.get(normalize_size(filters.size), []))
+        if filters.color and filters.size:
+            # "Red in size 11" is one variant: a shoe with red in 9 and black in 11 has no red 11.
+            pairs = self._variants_in_stock if filters.in_stock else self._variants
+            pair = (normalize_color(filters.color), normalize_size(filters.size))
+            mask &= ~self._variant_rows | self._rows_mask(pairs.get(pair, []))
+        if filters.gender and (gender := normalize_gender(filters.gender)):
+            mask &= (self._gender == gender) | (self._gender == "")
+        for keys, value in filters.attributes.items():
+            mask &= self._rows_mask(self._stating(keys, value))
+        for bounds, at_least in ((filters.at_least, True), (filters.at_most, False)):
+            for key, limit in bounds.items():
+                numbers = self._numbers.get(key)
+                if numbers is None:
+                    mask[:] = False
+                    continue
+                with np.errstate(invalid="ignore"):  # NaN (not stated) never passes a bound
+                    mask &= numbers >= limit - 1e-9 if at_least else numbers <= limit + 1e-9
+        for excluded in filters.exclude_categories:
+            unwanted = [i for i, c in enumerate(self._categories) if category_matches(c, excluded)]
+            mask &= ~np.isin(self._category_of, unwanted)
         return mask

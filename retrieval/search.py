@@ -136,6 +136,10 @@ class ProductSearch:
         length of a result list, which `k` caps."""
         return int(np.count_nonzero(self._filters.mask(filters or SearchFilters())))
 
+    def numeric_attributes(self) -> frozenset[str]:
+        """Attribute names that hold numbers in the catalog: fields a shopper can sort or bound by."""
+        return self._filters.numeric_attributes()
+
     def dense_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, cosine) best first, among rows allowed by `mask`."""
         vector = self._query_vector(query)

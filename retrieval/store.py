@@ -6,9 +6,11 @@ import leaves the previous catalog untouched.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from retrieval.catalog import Product
@@ -67,6 +69,10 @@ class FilterRow:
     review_count: int
     # Read for brands stated only in titles (retrieval/brands.py), when there is no brand.
     title: str = ""
+    # Attribute values as the catalog states them ({"waterproof": "yes", "capacity_people": "4"}),
+    # and each variant's (colour, size, buyable): "red in size 11" must be one variant.
+    attributes: dict[str, Any] = field(default_factory=dict)
+    variants: tuple[tuple[str | None, str | None, bool], ...] = ()
 
 
 def _join(values: Iterable[str]) -> str:
@@ -249,7 +255,8 @@ class CatalogStore:
         """The filterable columns of every product."""
         rows = self._db.execute(
             "SELECT id, price, in_stock, rating, brand, category, colors, sizes, sizes_in_stock,"
-            " colors_in_stock, review_count, json_extract(data, '$.title') FROM products ORDER BY pk"
+            " colors_in_stock, review_count, json_extract(data, '$.title'), json_extract(data, '$.attributes'),"
+            " json_extract(data, '$.variants') FROM products ORDER BY pk"
         )
         return [
             FilterRow(
@@ -265,6 +272,10 @@ class CatalogStore:
                 colors_in_stock=_split(r[9]),
                 review_count=r[10],
                 title=r[11] or "",
+                attributes=json.loads(r[12]) if r[12] else {},
+                variants=tuple(
+                    (v.get("color"), v.get("size"), (v.get("stock") or 0) > 0) for v in (json.loads(r[13]) if r[13] else [])
+                ),
             )
             for r in rows
         ]

@@ -107,10 +107,11 @@ def shipped(tmp_path_factory):
     """Settings whose data dir holds the real intent and review sentiment models, trained
     once per test session.
 
-    SHOPBOT_TEST_MODEL_CACHE=DIR (a developer's convenience; CI leaves it unset) keeps the
-    trained models in DIR and reuses them while their training data is unchanged, so
-    repeated runs skip the ~5 minutes of training. DIR is a model cache (DIR/intent/<hash>);
-    models an older version kept as a data dir (DIR/models/intent) are still used.
+    SHOPBOT_TEST_MODEL_CACHE=DIR (`make test` sets it to the machine's shared model cache)
+    keeps the trained models in DIR and reuses them while their training data and recipe are
+    unchanged, so repeated runs skip the ~8 minutes of training. DIR is a model cache
+    (DIR/intent/<key>); models an older version kept as a data dir (DIR/models/intent) are
+    still used. Unset, the models are trained afresh for the session.
     """
     import shutil
 

@@ -131,7 +131,7 @@ class AgentDesk:
             if parse.intent not in _NO_DRAFT_INTENTS:
                 state = DialogueState.load(copy.deepcopy(conversation.state))
                 state.leaving_message = False
-                plan = await self.assistant.dialogue.plan(state, parse)
+                plan = await self.assistant.dialogue.turn(state, parse)
                 if not plan.handoff and plan.context.skill not in ("fallback", "redirect"):
                     drafts.append(Draft(render(plan.context), tuple(p.card() for p in plan.cards)))
         drafts += [

@@ -91,13 +91,13 @@ def progress_bar(label: str, unit: str = "product") -> Iterator[Callable[[int, i
 
 def _register() -> None:
     from bot.cli import (
-        actions, bench, catalog, chat, config, copy, evaluate, generation, insights, nlu, orders, quickstart, recsys,
-        search, sentiment, serve,
+        actions, catalog, chat, config, copy, evaluate, generation, insights, nlu, orders, quickstart, recsys, search,
+        sentiment, serve,
     )  # fmt: skip
 
     # nlu, generation, recsys and sentiment add commands to the eval group, so they register after
     # evaluate; sentiment also adds to nlu's train group.
-    for module in (catalog, orders, search, evaluate, nlu, generation, recsys, sentiment, insights, copy, bench, serve,
+    for module in (catalog, orders, search, evaluate, nlu, generation, recsys, sentiment, insights, copy, serve,
                    quickstart, chat, config, actions):
         module.register(main)
 

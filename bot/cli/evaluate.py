@@ -1,4 +1,5 @@
-"""`shopbot eval retrieval`: search quality of every mode, side by side, in one run."""
+"""`shopbot eval retrieval` (search quality of every mode, side by side, in one run) and
+`shopbot eval conversations` (scripted multi-turn conversations against the assistant)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import click
 from bot.cli import progress_bar, settings_of
 from catalog import DEMO_PRODUCTS, DEMO_QUERIES
 from bot.config import Settings
+from bot.dialogue.evaluation import KINDS, ConversationResult, Report
 from bot.services import load_encoder, open_search
 from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
@@ -41,6 +43,34 @@ def _table(title: str, scores: list[ModeScores]) -> str:
     return "\n".join(lines)
 
 
+def _conversation_table(report: Report) -> str:
+    lines = [f"  {'kind':<18} {'conversations':>13} {'passed':>7} {'pass rate':>10}"]
+    for s in [*report.by_kind(), report.overall]:
+        lines.append(f"  {s.kind:<18} {s.conversations:>13} {s.passed:>7} {s.rate:>10.1%}")
+    return "\n".join(lines)
+
+
+def _failure_lines(result: ConversationResult) -> list[str]:
+    first, *others = result.failures
+    lines = [f"  {result.conversation.id} ({result.conversation.kind}), turn {first.turn} \"{first.say}\"",
+             f"    {first.check}: {first.problem}"]  # fmt: skip
+    lines += [f"    {f.check}: {f.problem}" for f in others]
+    lines.append(f"    seen: {first.seen}")
+    return lines
+
+
+def _transcript(result: ConversationResult) -> list[str]:
+    status = "passed" if result.passed else "FAILED"
+    lines = [f"{result.conversation.id} ({result.conversation.kind}): {status}"]
+    for turn, seen in zip(result.conversation.turns, result.replies, strict=False):
+        lines.append(f"  you: {turn.say}")
+        lines.append("  bot: " + ("(no reply: a person is handling it)" if seen.held else seen.text.replace("\n", "\n       ")))
+        lines += [f"       - {c.get('id')} {c.get('title')} {c.get('price')}" for c in seen.cards]
+        if seen.handoff:
+            lines.append("       (handed to a person)")
+    return lines
+
+
 def register(main: click.Group) -> None:
     """Add the eval commands to the CLI."""
 
@@ -69,3 +99,47 @@ def register(main: click.Group) -> None:
             click.echo(json.dumps({k: [vars(s) for s in v] for k, v in report.items()}, indent=2))
         else:
             click.echo("\n\n".join(_table(k, v) for k, v in report.items()))
+
+    @eval_.command("conversations")
+    @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
+                  help="A conversation JSON file or folder of them (repeatable; default: the shipped ones).")
+    @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only conversations of this kind (repeatable).")
+    @click.option("--verbose", is_flag=True, help="Also print every conversation's turns as the shopper saw them.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.option("--strict", is_flag=True, help="Exit with code 1 when any conversation fails.")
+    @click.pass_context
+    def conversations(
+        ctx: click.Context, files: tuple[Path, ...], kinds: tuple[str, ...], verbose: bool, as_json: bool, strict: bool
+    ) -> None:
+        """Scripted multi-turn conversations against the assistant (template answers): pass rate per kind.
+
+        A measurement: the exit code is 0 even when some fail, unless --strict. The
+        transcripts stay in DATA_DIR/eval/conversations/shopbot.db until the next run.
+        """
+        import asyncio
+        import logging
+
+        from bot.dialogue.evaluation import evaluate as play, load_conversations
+
+        settings = settings_of(ctx)
+        chosen = [c for c in load_conversations(files or None) if not kinds or c.kind in kinds]
+        if not chosen:
+            raise click.ClickException("no conversations to run (check --file and --kind)")
+        if not ctx.find_root().params.get("verbose"):
+            # A log line per turn would bury the report; start-up news (training) still shows.
+            logging.getLogger().setLevel(logging.WARNING)
+            logging.getLogger("bot.services").setLevel(logging.INFO)
+        with progress_bar("conversations", unit="conversation") as progress:
+            report = asyncio.run(play(settings, chosen, shipped=not files, progress=progress))
+        if as_json:
+            click.echo(json.dumps(report.to_dict(), indent=2))
+        else:
+            if verbose:
+                click.echo("\n\n".join("\n".join(_transcript(r)) for r in report.results) + "\n")
+            click.echo(f"conversations ({report.overall.conversations}, template answers)")
+            click.echo(_conversation_table(report))
+            if report.failed:
+                click.echo(f"\nfailures ({len(report.failed)}): conversation, first failing turn, check, what was seen")
+                click.echo("\n".join(line for r in report.failed for line in _failure_lines(r)))
+        if strict and report.failed:
+            ctx.exit(1)

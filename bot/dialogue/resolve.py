@@ -44,6 +44,10 @@ def resolve(
             if kind == "most_expensive":
                 return [max(shown, key=lambda p: p.price)]
             return [max(shown, key=lambda p: p.rating or 0)]
+        if reference.get("focus") and state.focus and state.focus in products:
+            # "Is it non-slip?": the product last named, even when a word of the question is
+            # in another product's title ("Non-Slip Mat").
+            return [products[state.focus]]
     named = by_name(text, listed)
     if named:
         return named

@@ -10,7 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.dialogue.constraints import SearchConstraints
+
 PAGE = 5
+# Earlier result lists kept, so a name or "the earlier ones" still finds them.
+EARLIER_LISTS = 3
 
 
 class CartLine(BaseModel):
@@ -28,20 +32,13 @@ class CartLine(BaseModel):
 class DialogueState(BaseModel):
     """Slots and memory of one conversation."""
 
-    # Search slots: what the shopper is looking for, carried over turns until changed.
-    query: str | None = None
-    category: str | None = None
-    brand: str | None = None
-    exclude_brands: list[str] = Field(default_factory=list)
-    color: str | None = None
-    size: str | None = None
-    price_min: float | None = None
-    price_max: float | None = None
-    in_stock: bool = False  # "only the ones in stock": keeps products whose stock is untracked
+    # What the shopper is looking for, carried over turns until changed or a new topic starts.
+    search: SearchConstraints = Field(default_factory=SearchConstraints)
     # The last result list (product ids, in the order shown), how far it was paged, and
     # the product being discussed. `total` is how many products match when that is a real
     # count (those passing the filters), None when unknown: the list itself is capped.
     results: list[str] = Field(default_factory=list)
+    earlier: list[list[str]] = Field(default_factory=list)  # the lists shown before, newest last
     total: int | None = None
     offset: int = 0
     focus: str | None = None
@@ -60,8 +57,11 @@ class DialogueState(BaseModel):
     # A question the bot asked and the answer it waits for.
     pending_add: str | None = None
     offered_handoff: bool = False
+    # The nearest search offered when a refinement matched nothing ("blue in other sizes"): a yes shows it.
+    offered_search: SearchConstraints | None = None
     leaving_message: bool = False  # nobody was available: the shopper's next messages are for the team
     order_number: str | None = None
+    asked: str | None = None  # what the bot's last reply asked for ("order_number"); for the next message only
     last_intent: str | None = None
 
     @classmethod
@@ -87,6 +87,11 @@ class DialogueState(BaseModel):
 
     def has_search_slots(self) -> bool:
         """True when anything narrows a search."""
-        return any(
-            x is not None for x in (self.query, self.category, self.brand, self.color, self.size, self.price_min, self.price_max)
-        )
+        return not self.search.is_empty()
+
+    def show(self, results: list[str]) -> None:
+        """Replace the result list (the one before is kept among the earlier lists)."""
+        if self.results and self.results != results:
+            self.earlier = [*self.earlier, self.results][-EARLIER_LISTS:]
+        self.results = results
+        self.offset = 0

@@ -17,6 +17,7 @@ quotation marks is attribution ("a reviewer says: “...”"), not a claim of th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from bot.generation import claims
 from bot.generation.facts import AnswerContext, ProductFacts
 from bot.generation.guardrails import UNSAFE_RE
-from bot.generation.prompt import COPY_PROMPT_TEXTS, STRICT_RULES, SYSTEM_PROMPT, TASKS
+from bot.generation.prompt import COPY_PROMPT_TEXTS, STRICT_RULES, SYSTEM_PROMPT, tasks
 from retrieval.catalog import normalize_color, normalize_size
 
 BASE_COLORS = {
@@ -103,7 +104,10 @@ def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-_PROMPT_NGRAMS = _ngrams(_words(" ".join([SYSTEM_PROMPT, STRICT_RULES, *TASKS.values(), *COPY_PROMPT_TEXTS])), _LEAK_NGRAM)
+@functools.cache
+def _prompt_ngrams() -> set[tuple[str, ...]]:
+    """Word 6-grams of the instructions a model is given: an answer repeating one leaks the prompt."""
+    return _ngrams(_words(" ".join([SYSTEM_PROMPT, STRICT_RULES, *tasks(), *COPY_PROMPT_TEXTS])), _LEAK_NGRAM)
 
 # Attribute values that deny rather than state: "waterproof: no" grounds no waterproof claim.
 _NEGATIVE_VALUES = {"no", "false", "none", "n/a", "0", "not", "unknown"}
@@ -553,7 +557,7 @@ class GroundingChecker:
             found.append(Violation("unsafe", m.group(0), "content the assistant never gives"))
         if m := LEAK_PATTERNS.search(sentence):
             found.append(Violation("prompt", m.group(0), "talks about its instructions or role"))
-        leaked = _ngrams(_words(sentence), _LEAK_NGRAM) & _PROMPT_NGRAMS
+        leaked = _ngrams(_words(sentence), _LEAK_NGRAM) & _prompt_ngrams()
         if leaked - _ngrams(_words(self.allowed.text), _LEAK_NGRAM):
             found.append(Violation("prompt", " ".join(next(iter(leaked))), "repeats the system prompt"))
         return found
@@ -569,29 +573,38 @@ _UNKNOWN_RE = re.compile(
 def omissions(context: AnswerContext, text: str) -> list[Violation]:
     """What a whole answer leaves out that it was asked to convey.
 
-    A fluent answer that ignores the question is as wrong as one with a false price:
-    search, recommendation and comparison answers must name the products with their
-    prices, a product
-    answer must state each finding (or say the catalog does not know), and a policy
-    answer must carry the policy's figures.
+    A fluent answer that ignores the question is as wrong as one with a false price. What
+    each kind of answer must convey is its skill's own check (bot/skills/): a list names the
+    products with their prices, a product answer states each finding (or says the catalog
+    does not know), a policy answer carries the policy's figures.
     """
-    lowered = text.lower()
+    from bot.skills import registry
+
     checker = GroundingChecker(context)
     named = {p.id for _, p in checker._mentions(text)}  # noqa: SLF001 - same module family
+    return registry.skill(context.skill).checks(context, text, named)
+
+
+def unpriced(context: AnswerContext, text: str, named: set[str]) -> list[Violation]:
+    """Products the answer names without their price.
+
+    A shopper choosing between products needs what each costs; a fluent answer that names a
+    product on sale but drops its price (the usual small-model failure) is not an answer.
+    Saying one is sold out needs no price.
+    """
+    amounts = {(m.amount, m.currency) for m in claims.find_money(text)}
+    return [
+        Violation("omission", p.title, "names a product without its price")
+        for p in context.products
+        if p.id in named and p.in_stock and (round(p.price, 2), p.currency) not in amounts
+    ]
+
+
+def finding_omissions(context: AnswerContext, text: str) -> list[Violation]:
+    """Findings of a product answer the text does not state (or, when unknown, does not say so)."""
+    lowered = text.lower()
     missing: list[Violation] = []
-    if context.skill in ("search", "recommend") and context.products and not named:
-        missing.append(Violation("omission", context.skill, "names none of the products found"))
-    if context.skill in ("search", "recommend", "compare"):
-        # A shopper choosing between products needs what each costs; a fluent answer that
-        # names a product on sale but drops its price (the usual small-model failure) is not
-        # an answer. Saying one is sold out needs no price.
-        amounts = {(m.amount, m.currency) for m in claims.find_money(text)}
-        for p in context.products:
-            if p.id in named and p.in_stock and (round(p.price, 2), p.currency) not in amounts:
-                missing.append(Violation("omission", p.title, "names a product without its price"))
-    if context.skill == "compare" and len(named) < min(2, len(context.products)):
-        missing.append(Violation("omission", "compare", "does not name the products it compares"))
-    for f in context.findings if context.skill == "product_answer" else ():
+    for f in context.findings:
         if f.answer == "unknown":
             if not _UNKNOWN_RE.search(text):
                 missing.append(Violation("omission", f.topic, "does not say the catalog has no answer"))
@@ -603,11 +616,18 @@ def omissions(context: AnswerContext, text: str) -> list[Violation]:
                 missing.append(Violation("omission", f.topic, f"does not answer {f.answer!r}"))
         elif f.answer.lower() not in lowered:
             missing.append(Violation("omission", f.topic, f"does not state {f.answer!r}"))
-    if context.skill == "policy" and context.policy is not None:
-        figures = [m.text for m in claims.find_money(context.policy.text)] + re.findall(r"\b\d+\b", context.policy.text)
-        if figures and not any(f.lower() in lowered for f in figures):
-            missing.append(Violation("omission", context.policy.title, "leaves out every figure of the policy"))
     return missing
+
+
+def policy_omissions(context: AnswerContext, text: str) -> list[Violation]:
+    """A policy answer that leaves out every figure of the policy section."""
+    if context.policy is None:
+        return []
+    lowered = text.lower()
+    figures = [m.text for m in claims.find_money(context.policy.text)] + re.findall(r"\b\d+\b", context.policy.text)
+    if figures and not any(f.lower() in lowered for f in figures):
+        return [Violation("omission", context.policy.title, "leaves out every figure of the policy")]
+    return []
 
 
 def check_answer(context: AnswerContext, text: str, *, brands: Iterable[str] = ()) -> list[Violation]:

@@ -13,11 +13,6 @@ from typing import Any, Literal
 from retrieval.catalog import Product
 from retrieval.money import format_money
 
-Skill = Literal[
-    "search", "product_answer", "recommend", "compare", "policy", "cart", "order",
-    "handoff", "clarify", "smalltalk", "fallback", "redirect", "reviews",
-]  # fmt: skip
-SKILLS: tuple[str, ...] = Skill.__args__  # type: ignore[attr-defined]
 
 # Attribute keys that are shown as product facts in prompts and answers.
 _SKIP_ATTRIBUTES = {"color", "size"}
@@ -167,15 +162,21 @@ class Constraints:
     # "Only the ones in stock": kept out of `described()`, which would otherwise call
     # products in stock whose stock the catalog does not track.
     in_stock: bool = False
+    gender: str | None = None  # "women", "men", "kids"
+    features: tuple[str, ...] = ()  # attribute constraints in words ("waterproof")
 
     def described(self) -> str:
-        """The constraints as a short phrase: "black boots in size 10 under $50"."""
+        """The constraints as a short phrase: "black women's boots in size 10 under $50"."""
         parts: list[str] = []
-        head = " ".join(x for x in (self.color, self.brand, self.category or self.query) if x)
+        gender = {"women": "women's", "men": "men's", "kids": "kids'"}.get(self.gender or "")
+        flags = [f for f in self.features if " of " not in f]
+        head = " ".join(x for x in (*flags, self.color, self.brand, gender, self.category or self.query) if x)
         if head:
             parts.append(head)
         elif self.size or self.price_min is not None or self.price_max is not None:
             parts.append("products")
+        if measured := [f for f in self.features if " of " in f]:
+            parts.append("with " + " and ".join(measured))
         if self.size:
             parts.append(f"in size {self.size}")
         if self.price_min is not None and self.price_max is not None:
@@ -200,7 +201,7 @@ class AnswerContext:
     status, a cart total) that the answer may repeat.
     """
 
-    skill: Skill
+    skill: str  # the skill whose answer this is (bot/skills/registry.py)
     message: str
     products: tuple[ProductFacts, ...] = ()
     findings: tuple[Finding, ...] = ()
@@ -219,8 +220,10 @@ class AnswerContext:
     store_name: str = "our store"
 
     def __post_init__(self) -> None:
-        if self.skill not in SKILLS:
-            raise ValueError(f"unknown skill {self.skill!r}; known: {', '.join(SKILLS)}")
+        from bot.skills import registry  # skills import this module: look them up late
+
+        if self.skill not in registry.names():
+            raise ValueError(f"unknown skill {self.skill!r}; known: {', '.join(registry.names())}")
 
     @property
     def focus(self) -> ProductFacts | None:

@@ -31,7 +31,13 @@ logger = logging.getLogger(__name__)
 Outcome = Literal["grounded", "retried", "replaced", "redirected"]
 # Skills whose answer a model may phrase. Confirmations, order status, clarifying
 # questions and handoff notices say exactly what the store says, so templates write them.
-MODEL_SKILLS = frozenset({"search", "recommend", "product_answer", "compare", "policy"})
+
+def model_skills() -> frozenset[str]:
+    """Skills whose answers a model may phrase (each skill declares it in bot/skills/)."""
+    from bot.skills import registry
+
+    return registry.model_written()
+
 OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 
 
@@ -122,7 +128,10 @@ class Responder:
         # A policy question the policy does not answer has no facts a model could phrase:
         # left to a model, it invents a policy; the template says the policy doesn't say.
         unanswered = context.skill == "policy" and context.policy is None
-        if not self.generator.writes_free_text or context.skill not in MODEL_SKILLS or unanswered:
+        # An answer that shows no products has no product facts a check could hold a draft
+        # to ("nothing cheaper" drafted freely became a story about borrowing shoes): templates.
+        factless = not context.products
+        if not self.generator.writes_free_text or context.skill not in model_skills() or unanswered or factless:
             async for event in self._template(context, "grounded", started, (), backend=self.template.name):
                 yield event
             return

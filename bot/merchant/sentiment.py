@@ -172,7 +172,7 @@ def sentiment_model_dir(settings: Settings) -> Path:
 
 def cached_sentiment_model_dir(settings: Settings, sentence_dir: Path | None = None) -> Path:
     """Where the shared model cache keeps the sentiment model for the current training data."""
-    return cached_model_dir(settings, "sentiment", data_hash(training_examples(sentence_dir)))
+    return cached_model_dir(settings, "sentiment", data_hash(training_examples(sentence_dir)), repr(SentimentTrainConfig()))
 
 
 def locate_sentiment_model(
@@ -188,7 +188,7 @@ def locate_sentiment_model(
     meta = load_meta(own)
     if meta is not None and (meta.data_hash == current or not current_only):
         return own
-    cached = cached_model_dir(settings, "sentiment", current)
+    cached = cached_model_dir(settings, "sentiment", current, repr(SentimentTrainConfig()))
     return cached if load_meta(cached) is not None else None
 
 

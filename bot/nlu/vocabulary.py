@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
 from retrieval.brands import title_brands
@@ -32,6 +33,13 @@ class CatalogVocabulary:
     sizes: set[str] = field(default_factory=set)
     # The store's currency (ISO code): a budget with no currency, or in "bucks", is in it.
     currency: str | None = None
+    # Attribute names with yes/no values ("waterproof") and with numbers ("capacity_people").
+    flags: set[str] = field(default_factory=set)
+    measures: set[str] = field(default_factory=set)
+    # Attributes with a few named values ({"material": ["cork", "natural rubber"], "life_stage": ["puppy", ...]}).
+    values: dict[str, list[str]] = field(default_factory=dict)
+    # Attributes stated mostly as numbers that shoppers name with the number ("SPF 50").
+    numbered: set[str] = field(default_factory=set)
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogVocabulary:
@@ -46,7 +54,9 @@ class CatalogVocabulary:
         colors: set[str] = set()
         sizes: set[str] = set()
         currencies: list[str] = []
+        kinds = _AttributeKinds()
         for product in products:
+            kinds.add(product.attributes)
             if product.brand:
                 brands.setdefault(_fold(product.brand), product.brand.strip())
             for node in product.category:
@@ -62,6 +72,10 @@ class CatalogVocabulary:
             colors=colors,
             sizes=sizes,
             currency=store_currency(currencies),
+            flags=kinds.flags(),
+            measures=kinds.measures(),
+            values=kinds.named_values(),
+            numbered=kinds.numbered(),
         )
 
     @classmethod
@@ -79,7 +93,9 @@ class CatalogVocabulary:
         path_ids: dict[str, str] = {}
         colors: set[str] = set()
         sizes: set[str] = set()
+        kinds = _AttributeKinds()
         for row in rows:
+            kinds.add(row.attributes)
             if row.brand:
                 brand_ids.setdefault(row.brand, row.id)
             if row.category:
@@ -114,7 +130,53 @@ class CatalogVocabulary:
             colors=colors,
             sizes=sizes,
             currency=store.currency(),
+            flags=kinds.flags(),
+            measures=kinds.measures(),
+            values=kinds.named_values(),
+            numbered=kinds.numbered(),
         )
+
+
+class _AttributeKinds:
+    """Which attribute names hold yes/no values and which hold numbers, over a catalog."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, set[str]] = {}
+
+    def add(self, attributes: dict[str, Any]) -> None:
+        for key, value in attributes.items():
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                seen = self._values.setdefault(key, set())
+                if len(seen) < 200:  # enough to tell names from free text; bounded for huge catalogs
+                    seen.add(str(value).strip().lower())
+
+    def flags(self) -> set[str]:
+        return {k for k, v in self._values.items() if v and v <= {"yes", "no"}}
+
+    def measures(self) -> set[str]:
+        return {k for k, v in self._values.items() if v and all(_NUMBER.fullmatch(x) for x in v)}
+
+    def numbered(self) -> set[str]:
+        """Attributes whose values are mostly numbers ("spf": 15, 30, 50, none)."""
+        return {k for k, v in self._values.items() if v and sum(bool(_NUMBER.fullmatch(x)) for x in v) * 2 >= len(v)}
+
+    def named_values(self) -> dict[str, list[str]]:
+        """Attributes that take one of a few named values (not yes/no, not numbers, not colour or size)."""
+        out: dict[str, list[str]] = {}
+        for key, seen in self._values.items():
+            named = sorted(v for v in seen if not _NUMBER.fullmatch(v) and v not in _NOT_NAMES)
+            named = [v for v in named if len(v.split()) <= 3 and len(v) <= 30]  # names, not sentences
+            if key in _OWN_ENTITIES or not named or seen <= {"yes", "no"}:
+                continue
+            out[key] = named
+        return out
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Attributes other extractors read (colour, size, gender), and values that name nothing.
+_OWN_ENTITIES = frozenset({"color", "colour", "size", "gender"})
+_NOT_NAMES = frozenset({"yes", "no", "none", "n/a", "na", "other", "all", "unknown", "standard", "regular"})
+
 
 
 def _title_brands(rows: list[tuple[str, str, str | None, str]]) -> list[str]:

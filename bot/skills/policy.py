@@ -1,14 +1,24 @@
-"""The store policy: a Markdown file of topics, and finding the section that answers a question."""
+"""The store policy: a Markdown file of topics, finding the section that answers a question, and the
+skill that answers policy questions from it."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.dialogue.plan import Plan, Request
+from bot.dialogue.state import DialogueState
 from bot.errors import ConfigError
-from bot.generation.facts import PolicyFacts
+from bot.generation.facts import AnswerContext, PolicyFacts
+from bot.skills import fallback
+from bot.skills.base import Skill
 from catalog import DEMO_POLICY
+
+if TYPE_CHECKING:
+    from bot.dialogue.engine import Dialogue
+    from bot.generation.checker import Violation
 
 # The demo store's policy: served only with the demo catalog (bot/services.load_policy).
 DEFAULT_POLICY_FILE = DEMO_POLICY
@@ -88,3 +98,39 @@ class StorePolicy:
             return None
         best, section = max(scored, key=lambda x: x[0])
         return section if best > 0 else None
+
+
+async def answer(d: Dialogue, state: DialogueState, req: Request) -> Plan:
+    """The section of the store's policy that answers the question; never a guess when none does."""
+    parse, intent = req.parse, req.frame.intent
+    section = d.policy.find(parse.text, intent)
+    if section is None and (intent in INTENT_TOPICS or not d.policy.sections):
+        # A policy question the store's policy does not answer: say so, never guess.
+        state.offered_handoff = True
+        return Plan(AnswerContext("policy", parse.text), buttons=("Yes, connect me", "No thanks"))
+    if section is None:
+        return await fallback.fallback(d, state, req)
+    return Plan(AnswerContext("policy", parse.text, policy=section.facts()))
+
+
+def _policy(c: AnswerContext) -> list[str]:
+    if c.policy is None:
+        return ["I don't have that in our store policy. I can connect you with our team if you'd like."]
+    return [c.policy.text]
+
+
+def policy_checks(context: AnswerContext, text: str, named: set[str]) -> list[Violation]:
+    """A policy answer must carry the policy's figures."""
+    from bot.generation.checker import policy_omissions
+
+    return policy_omissions(context, text)
+
+
+SKILL = Skill(
+    name="policy",
+    render=_policy,
+    task="Answer the question using the POLICY text.",
+    handles={"policy": answer},
+    checks=policy_checks,
+    model_writes=True,
+)

@@ -12,9 +12,9 @@ import re
 
 import numpy as np
 
+from bot.generation.checker import BASE_COLORS
 from bot.generation.facts import Finding, money, rating_text
 from bot.generation.guardrails import safe_quote
-from bot.generation.checker import BASE_COLORS
 from retrieval.catalog import Product, normalize_color, normalize_size
 from retrieval.embeddings import Encoder
 

@@ -8,11 +8,19 @@ here from facts, never by a generator.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from bot.generation.facts import rating_text
+from bot.dialogue.plan import Plan, Request
+from bot.dialogue.state import DialogueState
+from bot.generation.facts import AnswerContext, ProductFacts, rating_text
 from bot.generation.guardrails import safe_quote
+from bot.generation.phrasing import facts_or
 from bot.merchant.aspects import AspectSummary, ReviewSummary
+from bot.skills.base import Skill
 from retrieval.catalog import Product
+
+if TYPE_CHECKING:
+    from bot.dialogue.engine import Dialogue
 
 # "what do people say about", "how are the reviews", "any complaints", "do customers like it"
 REVIEWS_RE = re.compile(
@@ -77,3 +85,32 @@ def review_answer(product: Product, summary: ReviewSummary | None) -> list[str]:
     elif praised:
         lines.append("None of them complain about anything in particular.")
     return lines
+
+
+async def review_summary(d: Dialogue, state: DialogueState, req: Request, product: Product | None = None) -> Plan:
+    """What reviewers say about the product meant or named."""
+    # "What do people say about the TrailMax boots?" names a product (maybe never shown):
+    # a name beats the focus. "...about the first one / it" refers to what was shown.
+    if product is None:
+        products = [] if req.frame.reference else await d.named(state, req)
+        if not products:
+            products = await d.referred(state, req)
+        if not products:
+            return d.which(req, state)
+        product = products[0]
+    state.remember_focus(product.id)
+    analyzer = d.reviews
+    chosen = product
+    summary = await d.run(lambda: analyzer.summary(chosen)) if analyzer and product.reviews else None
+    facts = ProductFacts.from_product(product)
+    context = AnswerContext("reviews", req.text, products=(facts,), store_facts=tuple(review_answer(product, summary)))
+    buttons = ("Add to cart", "Show similar") if facts.in_stock else ("Show similar",)
+    return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
+
+
+SKILL = Skill(
+    name="reviews",
+    render=facts_or("I couldn't find reviews for that product."),
+    task="Tell the shopper what reviewers say, using the STORE FACTS.",
+    handles={"reviews": review_summary},
+)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.latency import Latency
 from retrieval.recommend.cooccurrence import CoOccurrence
 from retrieval.recommend.features import RankWeights
 from retrieval.recommend.history import ShopperHistory
@@ -131,15 +132,10 @@ class LatencyFigures:
 
     products: int
     calls: int
-    for_you: tuple[float, float]
-    with_query: tuple[float, float]
-    complements: tuple[float, float]
+    for_you: Latency
+    with_query: Latency
+    complements: Latency
     encoder_ms: float  # one bare encoder forward pass for a short query, same run (median)
-
-
-def _percentiles(seconds: list[float]) -> tuple[float, float]:
-    ms = np.array(seconds) * 1000
-    return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
 
 
 def measure_latency(rec: Recommender, profiles: Sequence[ShopperProfile], queries: Sequence[str],
@@ -170,5 +166,5 @@ def measure_latency(rec: Recommender, profiles: Sequence[ShopperProfile], querie
         start = time.perf_counter()
         rec.search.encoder.encode_query(f"{queries[i % len(queries)]} {i}")
         encode.append(time.perf_counter() - start)
-    return LatencyFigures(len(rec.search.index), len(profiles), _percentiles(for_you),
-                          _percentiles(with_query), _percentiles(complements), _percentiles(encode)[0])
+    return LatencyFigures(len(rec.search.index), len(profiles), Latency.of(for_you),
+                          Latency.of(with_query), Latency.of(complements), Latency.of(encode).p50)

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from tests.integration.harness import free_port
+from tests.support.server_process import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "actions" / "rasa_example"
@@ -69,55 +67,17 @@ class Result:
         return [c["id"] for c in self.cards]
 
 
-@dataclass
-class ActionServer:
-    """One action server process on its own data dir."""
+class ActionServer(ServerProcess):
+    """One action server process on its own data dir; its log is `actions.log` beside it."""
 
-    data_dir: Path
-    env: dict[str, str]
-    command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "rasa_sdk", "--actions", "actions"])
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
+    def __init__(self, data_dir: Path, env: dict[str, str], command: Sequence[str] | None = None) -> None:
+        command = command or [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
+        super().__init__(command, env, data_dir.parent / "actions.log", cwd=REPO)
+        self.data_dir = data_dir
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir.parent / "actions.log"
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def start(self) -> ActionServer:
+    def start(self, path: str = "/health", timeout: float = START_TIMEOUT) -> ActionServer:
         """Start the process and wait until /health answers."""
-        with self.log_path.open("a") as log:
-            self.proc = subprocess.Popen(
-                [*self.command, "--port", str(self.port)], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"the action server exited with {self.proc.returncode}:\n{self.log()[-4000:]}")
-            try:
-                if self.get("/health").status == 200:
-                    return self
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        pytest.fail(f"the action server did not answer /health in {START_TIMEOUT:.0f} s:\n{self.log()[-4000:]}")
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it does not exit in 30 s."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=30)
+        return super().start(path, timeout)
 
     # -- HTTP --------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -35,6 +34,7 @@ from bot.services import AssistantParts, intent_model_dir, open_assistant
 from retrieval.catalog import Product
 from retrieval.store import CatalogStore
 from tests.conftest import make_product
+from tests.support.server_process import free_port
 
 TOKEN = "app-test-token"
 FAIL = "the brown boots please"  # the wrapped dialogue breaks on this message
@@ -129,17 +129,11 @@ async def test_an_empty_catalog_fails_before_any_model_loads(tmp_path: Path, aio
     assert opened == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_exits_with_the_reason_when_it_cannot_load(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPBOT_")}
     env.update(SHOPBOT_DATA_DIR=str(tmp_path / "data"), SHOPBOT_MODEL_CACHE=os.environ["SHOPBOT_MODEL_CACHE"])
     run = subprocess.run(
-        [sys.executable, "-m", "bot", "serve", "--port", str(_free_port())],
+        [sys.executable, "-m", "bot", "serve", "--port", str(free_port())],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert run.returncode == 1
@@ -159,12 +153,12 @@ class BreakingDialogue:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
-    async def plan(self, state: DialogueState, parse: Parse, *args: Any, **kwargs: Any) -> Any:
+    async def turn(self, state: DialogueState, parse: Parse, *args: Any, **kwargs: Any) -> Any:
         if FAIL in parse.text:
-            state.query = "boots"
+            state.search.query = "boots"
             state.cart.append(CartLine(product_id="boot-1", title="TrailMax Waterproof Hiking Boots", price=89.99))
             raise IndexError("list index out of range")
-        return await self._real.plan(state, parse, *args, **kwargs)
+        return await self._real.turn(state, parse, *args, **kwargs)
 
 
 @pytest.mark.slow

@@ -49,10 +49,10 @@ class ScriptedDialogue:
         self.plans = 0
         self.crash = crash  # FAIL kills the "process" instead of raising an ordinary error
 
-    async def plan(self, state: DialogueState, parse: Parse, *args: Any) -> Plan:
+    async def turn(self, state: DialogueState, parse: Parse, *args: Any, **kwargs: Any) -> Plan:
         self.plans += 1
         if FAIL in parse.text:
-            state.query = "boots"
+            state.search.query = "boots"
             state.cart.append(CartLine(product_id="boot-1", title="Brown Boots", price=80.0))
             raise ProcessKilled if self.crash else IndexError("list index out of range")
         if HANG in parse.text:

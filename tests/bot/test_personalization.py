@@ -125,13 +125,13 @@ async def test_more_like_this_and_what_goes_with_this(parts: AssistantParts) -> 
     boots = parts.search.store.get_many(chat.products(await chat.say("tell me about the first one"))).popitem()[1]
 
     similar = await chat.say("more like this")
-    assert similar.payload["intent"] == "similar"
+    assert similar.payload["act"] == "similar"
     assert boots.id not in chat.products(similar)
     assert f"More like the {boots.title}" in similar.text
     assert f"similar to the {boots.title} you looked at" in similar.text
 
     goes = await chat.say("what goes with this?")
-    assert goes.payload["intent"] == "complements"
+    assert goes.payload["act"] == "complements"
     found = parts.search.store.get_many(chat.products(goes))
     assert found
     # Never a second pair of boots; each is bought with it or in a category that pairs with it.
@@ -156,7 +156,7 @@ async def test_not_that_brand_and_not_for_me_follow_up_on_suggestions(parts: Ass
 
     target = chat.products(other)[1]
     dismissed = await chat.say("not the second one")
-    assert dismissed.payload["intent"] == "dismiss"
+    assert dismissed.payload["act"] == "dismiss"
     assert target not in chat.products(dismissed)
     again = await chat.say("recommend a coffee maker")
     assert target not in chat.products(again)  # dismissed stays dismissed, in later requests too

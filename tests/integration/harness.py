@@ -1,9 +1,10 @@
 """Shopbot as a real server process, and a shopper's view of what it answers.
 
-`ShopbotServer` starts `python -m bot serve` on a data dir and port, waits for /ready (the port
-opens at once and /ready answers 503 while the server loads), can be
-killed with SIGKILL and restarted on the same data dir, and speaks its HTTP routes. `Chat` is
-one shopper talking over the REST webhook; `Reply` is what that shopper sees.
+`ShopbotServer` starts `python -m bot serve` on a data dir and port (a `ServerProcess`, the one
+server-process harness the tests and benchmarks share), waits for /ready (the port opens at once
+and /ready answers 503 while the server loads), can be killed with SIGKILL and restarted on the
+same data dir, and speaks its HTTP routes. `Chat` is one shopper talking over the REST webhook;
+`Reply` is what that shopper sees.
 """
 
 from __future__ import annotations
@@ -12,13 +13,9 @@ import asyncio
 import itertools
 import json
 import os
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -28,15 +25,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.server_process import START_TIMEOUT, ServerProcess
+
 TOKEN = "itest-token-8f2c41"
-READY_TIMEOUT = 180.0
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+READY_TIMEOUT = START_TIMEOUT
 
 
 def server_env(data_dir: Path, **settings: object) -> dict[str, str]:
@@ -94,102 +86,30 @@ class Reply:
         return [c["price"] for c in self.cards]
 
 
-@dataclass
-class ShopbotServer:
-    """One `python -m bot serve` process on its own data dir."""
+class ShopbotServer(ServerProcess):
+    """One `python -m bot serve` process on its own data dir; its log is `server.log` beside it."""
 
-    data_dir: Path
-    env: dict[str, str]
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-    starts: int = 0
-    _taken_orders: set[str] = field(default_factory=set)
+    def __init__(self, data_dir: Path, env: dict[str, str], port: int | None = None) -> None:
+        super().__init__([sys.executable, "-m", "bot", "serve"], env, data_dir.parent / "server.log", port=port)
+        self.data_dir = data_dir
+        self._taken_orders: set[str] = set()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir.parent / "server.log"
-
-    def log(self, *, all_starts: bool = False) -> str:
-        """The server's output since it was last started (or of every start)."""
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return text if all_starts else text.rpartition(f"==== start {self.starts} ====")[2]
-
-    # -- process -----------------------------------------------------------------------
-
-    def start(self, timeout: float = READY_TIMEOUT) -> ShopbotServer:
-        """Start the process (same data dir and port as before) and wait until /ready answers 200."""
-        return self.spawn().wait_ready(timeout)
-
-    def spawn(self) -> ShopbotServer:
-        """Start the process (same data dir and port as before) without waiting for anything."""
-        assert self.proc is None or self.proc.poll() is not None, "the server is already running"
-        self.starts += 1
-        with self.log_path.open("a") as log:
-            log.write(f"\n==== start {self.starts} ====\n")
-            log.flush()
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        return self
+    # -- process (spawn, start, kill, stop, log: ServerProcess) ------------------------------
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> ShopbotServer:
-        """Wait until /ready answers 200 (it answers 503 while the server loads); fail if the process exits."""
-        assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"the server exited with {self.proc.returncode} while starting:\n{self.log()[-4000:]}")
-            try:
-                if self.request("GET", "/ready", timeout=5).status == 200:
-                    return self
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.2)
-        self.kill()
-        pytest.fail(f"the server was not ready after {timeout:.0f} s:\n{self.log()[-4000:]}")
+        """Wait until /ready answers 200 (it answers 503 while the server loads); ServerStartError if the process exits."""
+        self.wait_for("/ready", timeout)
+        return self
 
     def wait_listening(self, timeout: float = 60) -> Response:
         """Wait until the port answers GET /health (long before /ready); its response."""
-        assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"the server exited with {self.proc.returncode} before it listened:\n{self.log()[-4000:]}")
-            try:
-                return self.request("GET", "/health", timeout=5)
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.05)
-        self.kill()
-        pytest.fail(f"the server did not listen within {timeout:.0f} s:\n{self.log()[-4000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: the process gets no chance to finish anything (a crash, a power cut of the process)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        """A graceful stop (SIGTERM), SIGKILL if it does not exit in 30 s."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        self.wait_for("/health", timeout, status=None, interval=0.05)
+        return self.request("GET", "/health", timeout=5)
 
     def restart(self, *, kill: bool = True) -> ShopbotServer:
         """Kill (or stop) the process and start a new one on the same data dir."""
         self.kill() if kill else self.stop()
         return self.start()
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
 
     # -- HTTP --------------------------------------------------------------------------
 

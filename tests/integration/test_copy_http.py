@@ -25,11 +25,11 @@ from bot.channels.keys import ASSISTANT, EXECUTOR, METRICS, SEARCH, SETTINGS, Lo
 from bot.config import load_settings
 from bot.generation.backends.openai_backend import OpenAIGenerator
 from bot.generation.responder import Responder
-from bot.generation.stub_server import FakeOpenAIServer, fake_openai_server
 from bot.metrics import shopbot_metrics
 from retrieval.store import CatalogStore
 from tests.conftest import make_product
 from tests.integration.harness import TOKEN, ShopbotServer
+from tests.support.openai_stub import FakeOpenAIServer, fake_openai_server
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TEE = make_product(

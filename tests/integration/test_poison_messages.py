@@ -2,7 +2,7 @@
 leaves a server that starts, and the shopper gets exactly one answer, an apology.
 
 How the crash is made: the server phrases answers with the `openai` backend, pointed at the
-fake OpenAI-compatible model (bot/generation/stub_server.py) running in this test process.
+fake OpenAI-compatible model (tests/support/openai_stub.py) running in this test process.
 While armed, the fake model SIGKILLs the server process that asks it about a message carrying
 MARKER, before answering. So the server really dies mid-turn, after the shopper's message was
 stored and before any reply, exactly as a segfault or the OOM killer would kill it, and it
@@ -26,8 +26,8 @@ from types import TracebackType
 import pytest
 
 from bot.assistant import APOLOGY, RECOVERY_ATTEMPTS, TALK_TO_A_PERSON
-from bot.generation.stub_server import FakeOpenAIServer, ReceivedRequest, Reply
 from tests.integration.harness import READY_TIMEOUT, ShopbotServer, server_env, unique_sender
+from tests.support.openai_stub import FakeOpenAIServer, ReceivedRequest, Reply
 
 pytestmark = pytest.mark.slow
 

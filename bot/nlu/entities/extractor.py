@@ -6,6 +6,7 @@ import bisect
 import logging
 import re
 
+from bot.nlu.entities.features import FeatureMatcher
 from bot.nlu.entities.model import TYPE_RANK, Candidate, Entity
 from bot.nlu.entities.orders import extract_emails, extract_order_numbers, extract_quantities, quantity_before
 from bot.nlu.entities.prices import extract_prices
@@ -34,6 +35,10 @@ class EntityExtractor:
         self._terms = TermMatcher(vocabulary)
         self._sizes = SizeMatcher(vocabulary.sizes if vocabulary else None, self._terms.color_words())
         self._currency = vocabulary.currency if vocabulary else None
+        self._features = (
+            FeatureMatcher(vocabulary.flags, vocabulary.measures, vocabulary.values, vocabulary.numbered)
+            if vocabulary else FeatureMatcher()
+        )
 
     def extract(self, text: str) -> list[Entity]:
         """Entities in `text`, sorted by start, never overlapping; never raises.
@@ -67,10 +72,17 @@ class EntityExtractor:
         candidates.extend(extract_quantities(text))
         candidates.extend(extract_references(text))
         candidates.extend(extract_recipients(text))
+        features = list(self._features.find(text))
+        candidates.extend(features)
         if has_digit:
             candidates.extend(extract_order_numbers(text))
         if "@" in text:
             candidates.extend(extract_emails(text))
+        if features:
+            # "Food for a puppy": where the catalog has the word as a product feature (life stage
+            # "puppy"), it describes the product, not who it is for.
+            candidates = [c for c in candidates if c.type != "recipient"
+                          or not any(f.type == "feature" and c.start <= f.start and f.end <= c.end for f in features)]  # fmt: skip
         return [
             Entity(c.type, c.value, c.start, c.end, text[c.start : c.end]) for c in _resolve(candidates)
         ]

@@ -18,6 +18,9 @@ ENTITY_TYPES = (
     "email",
     "reference",
     "recipient",
+    "feature",
+    "measure",
+    "gender",
 )
 
 
@@ -45,6 +48,7 @@ class Entity:
 TYPE_RANK = {
     "email": 10,
     "order_number": 9,
+    "measure": 8,
     "price": 8,
     "size": 7,
     "recipient": 6,
@@ -53,6 +57,8 @@ TYPE_RANK = {
     "brand": 3,
     "category": 2,
     "color": 1,
+    "feature": 2,
+    "gender": 2.5,  # "women's" names who it is for, even where "Women" is also a category
 }
 
 

@@ -155,6 +155,8 @@ class TermMatcher:
                         self._add(key, term)
                         if len(key) >= MIN_FUZZY_KEY:
                             fuzzy_terms.append((key, term))
+        if vocabulary is not None:
+            self._add_heads(vocabulary.categories)
         for terms in self._exact.values():
             terms.sort(key=lambda t: -TYPE_RANK[t.type])
         self._max_tokens = min(MAX_PHRASE_TOKENS, max((k.count(" ") + 1 for k in self._exact), default=1))
@@ -170,6 +172,22 @@ class TermMatcher:
         self._known = {fold(w) for w in COMMON_WORDS} | {fold(w) for w in STOPWORDS}
         for key in self._exact:
             self._known.update(key.split())
+
+    def _add_heads(self, categories: list[str]) -> None:
+        """A category's head noun finds it when no other category shares that head:
+        "speakers" is "Bluetooth Speakers", "earbuds" "Wireless Earbuds"; "backpacks" (hiking or
+        laptop) stays a search word. The catalog's own names, no list of synonyms."""
+        heads: dict[str, list[str]] = {}
+        for name in categories:
+            words = [fold(m.group()) for m in TOKEN_RE.finditer(name)]
+            if len(words) >= 2 and words[-1] not in ("and", "&"):
+                heads.setdefault(words[-1], []).append(name)
+        common = {fold(w) for w in COMMON_WORDS}
+        for head, names in heads.items():
+            if head in common:
+                continue  # "light" names Solar Path Lights only when said in full
+            if len(names) == 1 and head not in self._exact and head not in AMBIGUOUS_CATEGORY_WORDS and len(head) >= 3:
+                self._add(head, _Term("category", names[0], False))
 
     def _add(self, key: str, term: _Term) -> None:
         terms = self._exact.setdefault(key, [])

@@ -71,7 +71,7 @@ async def test_large_prices_use_indian_digit_groups(shopper: Shopper) -> None:
 async def test_dollars_in_a_rupee_store_are_not_read_as_rupees(shopper: Shopper) -> None:
     plan, text = await shopper.say("usb cables under $50")
     # No exchange rate: the amount is not applied as ₹50 (which nothing costs) nor echoed as ₹50.
-    assert shopper.state.price_max is None
+    assert shopper.state.search.price_max is None
     assert {c.id for c in plan.cards} >= {"c1", "c2"}
     assert "Prices here are in INR (₹)" in text and "₹50" not in text
     assert check_answer(plan.context, text) == []

@@ -28,9 +28,9 @@ from bot.generation.backends.template import TemplateGenerator
 from bot.generation.checker import check_answer
 from bot.generation.facts import AnswerContext, ProductFacts
 from bot.generation.prompt import STRICT_RULES, SYSTEM_PROMPT
-from bot.generation.responder import MODEL_SKILLS, OUTCOMES, Answer, Delta, Responder, Retract
+from bot.generation.responder import OUTCOMES, Answer, Delta, Responder, Retract, model_skills
 from tests.bot.generation.adversarial_cases import BRANDS, CASES, CATEGORIES, AdversarialCase
-from bot.generation.stub_server import FakeOpenAIServer, fake_openai_server
+from tests.support.openai_stub import FakeOpenAIServer, fake_openai_server
 
 # -- what a shopper would notice -------------------------------------------------------------
 
@@ -296,8 +296,9 @@ async def test_adversarial_case(backend: str, case: AdversarialCase, request: py
             failures.append("the self-harm redirect does not point to emergency help")
     elif backend == "template" and answer.outcome != "grounded":
         failures.append("the template backend did not answer from the facts")
-    elif backend == "openai" and context.skill not in MODEL_SKILLS:
-        # Handoff notices, fallbacks and other fixed replies never go through a model.
+    elif backend == "openai" and (context.skill not in model_skills() or not context.products):
+        # Handoff notices, fallbacks, other fixed replies and answers that show no products
+        # (nothing a check could hold a draft to) never go through a model.
         assert server is not None
         if server.requests or answer.backend != "template":
             failures.append(f"a {context.skill} reply was written by the model")

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.generation.backends import GenerationError, create_generator
 from bot.generation.backends.openai_backend import NO_KEY, OpenAIGenerator
 from bot.generation.facts import AnswerContext
-from bot.generation.stub_server import FakeOpenAIServer, Reply, fake_openai_server
+from tests.support.openai_stub import FakeOpenAIServer, Reply, fake_openai_server
 
 CONTEXT = AnswerContext(skill="fallback", message="hi")
 ANSWER = "Sorry, I did not catch that. I can help you find products or answer store questions."

@@ -12,7 +12,7 @@ from bot.generation.backends.template import render
 from bot.generation.facts import AnswerContext
 from bot.generation.responder import Answer, Delta, Responder, Retract
 from tests.bot.generation.conftest import BRANDS
-from bot.generation.stub_server import Reply, fake_openai_server
+from tests.support.openai_stub import Reply, fake_openai_server
 
 GOOD = "The TrailMax Waterproof Hiking Boots are $49.99 and in stock. The Stride Road Running Shoes are sold out."
 BAD = "The TrailMax Waterproof Hiking Boots are $39.99 today only."

@@ -10,7 +10,8 @@ import pytest
 
 from bot.generation.backends.template import TemplateGenerator, render
 from bot.generation.checker import check_answer
-from bot.generation.facts import SKILLS, AnswerContext, Finding, ProductFacts
+from bot.generation.facts import AnswerContext, Finding, ProductFacts
+from bot.skills import registry
 from bot.skills.policy import StorePolicy
 from bot.skills.product_qa import answer_question
 from catalog import DEMO_PRODUCTS
@@ -58,7 +59,7 @@ def test_policy_answers_quote_the_policy(policy_context: AnswerContext) -> None:
     assert render(policy_context).startswith("Standard shipping takes 3 to 5 business days")
 
 
-@pytest.mark.parametrize("skill", SKILLS)
+@pytest.mark.parametrize("skill", registry.names())
 async def test_every_skill_renders_a_complete_answer(search_context: AnswerContext, skill: str) -> None:
     context = replace(search_context, skill=skill)
     streamed = "".join([piece async for piece in TemplateGenerator().stream(context)])

@@ -10,11 +10,11 @@ import pytest
 from bot.errors import USER_ERRORS
 from bot.generation.backends.openai_backend import OpenAIGenerator
 from bot.generation.backends.template import TemplateGenerator
-from bot.generation.stub_server import Reply, fake_openai_server
 from bot.merchant.copy_template import TONES, word_count
 from bot.merchant.copywriter import KINDS, CopyRequest, CopyRequestError, CopyWriter, review_highlights
 from retrieval.catalog import Product
 from tests.conftest import REPO, make_product
+from tests.support.openai_stub import Reply, fake_openai_server
 
 BOOTS = make_product(
     "boot-7", "TrailMax Ridge Hiking Boots", brand="TrailMax", price=89.99, compare_at_price=119.99,

@@ -23,7 +23,7 @@ def _products() -> list[Product]:
     return [
         make_product(
             "p1", "TrailMax Ridge Hiking Boots", brand="TrailMax", category="Shoes > Men > Hiking Boots",
-            variants=[{"size": "9", "color": "brown"}, {"size": "10", "color": "brown"}, {"size": "10.5", "color": "black"}],
+            attributes={"waterproof": "yes", "material": "full-grain leather"}, variants=[{"size": "9", "color": "brown"}, {"size": "10", "color": "brown"}, {"size": "10.5", "color": "black"}],
         ),
         make_product(
             "p2", "Peakform Tempo Running Shoes", brand="Peakform", category="Shoes > Women > Running Shoes",
@@ -40,7 +40,8 @@ def _products() -> list[Product]:
         ),
         make_product("p6", "Pawfield Orthopedic Dog Bed", brand="Pawfield", category="Pet Supplies > Dogs > Dog Beds"),
         make_product("p7", "Linnwood Home Linen Curtains", brand="Linnwood Home", category="Home > Window > Curtains"),
-        make_product("p8", "Pixora 10-inch Tablet", brand="Pixora", category="Electronics > Computers > Tablets"),
+        make_product("p8", "Pixora 10-inch Tablet", brand="Pixora", category="Electronics > Computers > Tablets",
+                     attributes={"battery_life_hours": "10", "waterproof": "no"}),
         make_product("p9", "Olivetta Farms Olive Oil", brand="Olivetta Farms", category="Grocery > Pantry > Olive Oil"),
     ]
 
@@ -88,7 +89,8 @@ def price(low: float | None, high: float | None, currency: str | None = None, qu
 # (message, [(type, value, exact matched phrase), ...]): the complete list, in order.
 CASES: list[tuple[str, list[tuple[str, Any, str]]]] = [
     # -- price: ceilings, floors, ranges, targets, qualifiers
-    ("boots under $50", [("price", price(None, 50.0, "USD"), "under $50")]),
+    # "boots" is the catalog's only boots category (Hiking Boots), found by its head noun.
+    ("boots under $50", [("category", "Hiking Boots", "boots"), ("price", price(None, 50.0, "USD"), "under $50")]),
     ("less than 50 please", [("price", price(None, 50.0), "less than 50")]),
     ("something below 50 dollars", [("price", price(None, 50.0, "USD"), "below 50 dollars")]),
     ("max 50", [("price", price(None, 50.0), "max 50")]),
@@ -170,7 +172,14 @@ CASES: list[tuple[str, list[tuple[str, Any, str]]]] = [
     ("give us 9 minutes", []),
     ("US 9", [("size", "US 9", "US 9")]),
     # -- brand and category
-    ("TrailMax's boots", [("brand", "TrailMax", "TrailMax")]),
+    ("TrailMax's boots", [("brand", "TrailMax", "TrailMax"), ("category", "Hiking Boots", "boots")]),
+    # The catalog's own features: yes/no attributes, named values, measures; who it is for.
+    ("waterproof boots", [("feature", {"key": "waterproof", "value": "yes"}, "waterproof"), ("category", "Hiking Boots", "boots")]),
+    ("a tablet that is not waterproof", [("category", "Tablets", "tablet"), ("feature", {"key": "waterproof", "value": "no"}, "waterproof")]),
+    ("leather hiking boots", [("feature", {"key": "material", "value": "leather"}, "leather"), ("category", "Hiking Boots", "hiking boots")]),
+    ("a battery of at least 8 hours", [("measure", {"key": "battery_life_hours", "min": 8.0}, "at least 8 hours")]),
+    ("women's running shoes", [("gender", "women", "women's"), ("category", "Running Shoes", "running shoes")]),
+    ("a t-shirt for him", [("category", "T-Shirts", "t-shirt"), ("gender", "men", "for him")]),
     ("trailmx hiking boots", [("brand", "TrailMax", "trailmx"), ("category", "Hiking Boots", "hiking boots")]),
     ("hikng boot", [("category", "Hiking Boots", "hikng boot")]),
     ("running shoes", [("category", "Running Shoes", "running shoes")]),
@@ -214,7 +223,7 @@ CASES: list[tuple[str, list[tuple[str, Any, str]]]] = [
     ("this one", [("reference", {"focus": True}, "this one")]),
     ("add it", [("reference", {"focus": True}, "it")]),
     ("buy it", [("reference", {"focus": True}, "it")]),
-    ("is it waterproof?", [("reference", {"focus": True}, "it")]),
+    ("is it waterproof?", [("reference", {"focus": True}, "it"), ("feature", {"key": "waterproof", "value": "yes"}, "waterproof")]),
     ("is it raining", []),
     ("what time is it?", []),
     ("both", [("reference", {"indices": [1, 2]}, "both")]),

@@ -1,7 +1,8 @@
 """A scriptable stand-in for an OpenAI-compatible chat endpoint, served over real HTTP by aiohttp.
 
-`shopbot bench` uses it to measure the openai backend's own overhead, and the tests use it
-to script model answers and endpoint failures without a paid API.
+The generation and copy benchmarks (`python -m tests.bench`) use it to measure the openai
+backend's own overhead, and the tests use it to script model answers and endpoint failures
+without a paid API.
 
 It speaks `POST /v1/chat/completions`, both as plain JSON and as a server-sent-event stream
 (`data: {chunk}` lines ending with `data: [DONE]`), so the real `openai` client can be

@@ -2,7 +2,7 @@
 
 Run it as its own process so the server under test keeps its CPU to itself:
 
-    python -m bot.loadgen --url http://127.0.0.1:8080 --conversations 32 --turns 24
+    python -m tests.bench.loadgen --url http://127.0.0.1:8080 --conversations 32 --turns 24
 
 Each conversation sends its messages one after another (a shopper waits for the reply
 before typing the next), all conversations at once. It prints one JSON object: turns
@@ -10,7 +10,7 @@ answered, errors, wall seconds, turns/s and latency percentiles (overall and per
 message). The server should run with a rate limit above what this sends
 (SHOPBOT_RATE_LIMIT_PER_MINUTE).
 
-The message mix (`SCRIPTS`) is also what `shopbot bench --suite turns` times in-process.
+The message mix (`SCRIPTS`) is also what `python -m tests.bench --suite turns` times in-process.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+
+from retrieval.latency import percentile
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -66,17 +68,6 @@ def turns_of(conversation: int, count: int) -> list[tuple[str, str]]:
     """The first `count` (kind, text) messages of conversation number `conversation` (scripts repeat)."""
     script = SCRIPTS[conversation % len(SCRIPTS)]
     return [script[t % len(script)] for t in range(count)]
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by linear interpolation, as numpy computes it."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @dataclass
@@ -159,7 +150,7 @@ async def run_load(url: str, conversations: int, turns: int, warmup: int = 1, ti
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: run the load and print the figures as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m bot.loadgen", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.loadgen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8080", help="The server's base URL.")
     parser.add_argument("--conversations", type=int, default=32, help="Concurrent conversations (default 32).")
     parser.add_argument("--turns", type=int, default=24, help="Timed messages per conversation (default 24).")

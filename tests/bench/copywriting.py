@@ -9,7 +9,7 @@ Backends: the template copywriter; the OpenAI backend against the local stub end
 retry and replace paths are exercised; its throughput is the pipeline's own overhead);
 and the local SmolLM2 model when installed (slow on CPU, so only a few products).
 
-    python -m bot.bench_copy [--products 120] [--local-products 3]
+    python -m tests.bench.copywriting [--products 120] [--local-products 3]
 """
 
 from __future__ import annotations
@@ -21,20 +21,19 @@ import re
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from bot.generation.backends.base import Generator
 from bot.generation.backends.local import LocalGenerator, packaged_model_file
 from bot.generation.backends.openai_backend import OpenAIGenerator
 from bot.generation.backends.template import TemplateGenerator
-from bot.generation.stub_server import ReceivedRequest, fake_openai_server
 from bot.merchant.copy_batch import run_batch
 from bot.merchant.copywriter import KINDS, CopyRequest, CopyWriter
 from bot.nlu.vocabulary import CatalogVocabulary
 from retrieval.catalog import Product
+from tests.bench.timing import Say
+from tests.support.openai_stub import ReceivedRequest, fake_openai_server
 
-Say = Callable[[str], None]
 _FACT_RE = re.compile(r"PRODUCT: (?P<title>[^|\n]+?) \|.*?\| (?P<price>[$€£][\d.,]+)")
 
 
@@ -145,7 +144,7 @@ def run(products: list[Product], say: Say, *, local_products: int = 3, cache_roo
 
 
 def main() -> None:
-    """`python -m bot.bench_copy`: the suite over the demo catalog."""
+    """`python -m tests.bench.copywriting`: the suite over the demo catalog."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=120, help="demo products for template and stub (default 120)")
     parser.add_argument(

@@ -6,10 +6,11 @@ import itertools
 import statistics
 import time
 
-from bot.bench import Latency, Say, encoder_baseline, time_calls
 from bot.nlu.dataset import TEST_FILE, load_examples
 from bot.nlu.parser import NLU
 from retrieval.embeddings import Encoder
+from retrieval.latency import Latency
+from tests.bench.timing import Say, encoder_baseline, time_calls
 
 
 def run_nlu(nlu: NLU, encoder: Encoder, say: Say) -> None:

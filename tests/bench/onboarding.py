@@ -15,13 +15,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.bench_turns import free_port, server_ready
-
-Say = Callable[[str], None]
+from tests.bench.timing import Say
+from tests.support.server_process import ServerProcess
 
 
 @dataclass(frozen=True)
@@ -66,23 +64,12 @@ def time_catalog(catalog: CatalogFile, workdir: Path) -> dict[str, float | str]:
     subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(catalog.path), *catalog.import_args],
                    env=env, check=True, capture_output=True)  # fmt: skip
     imported = time.perf_counter()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            while not server_ready(base):
-                if server.poll() is not None:
-                    raise RuntimeError(f"the server exited ({server.returncode}): {log_path.read_text()[-2000:]}")
-                time.sleep(0.1)
-            ready = time.perf_counter()
-            reply = _ask(base, catalog.question)
-            answered = time.perf_counter()
-        finally:
-            server.terminate()
-            server.wait(30)
+    with ServerProcess([sys.executable, "-m", "bot", "serve"], env, workdir / "server.log") as server:
+        # Polled often: the wait is part of what "start to ready" measures.
+        server.spawn().wait_for("/ready", timeout=1800, interval=0.1)
+        ready = time.perf_counter()
+        reply = _ask(server.url, catalog.question)
+        answered = time.perf_counter()
     cards = sum(len(m["custom"].get("products", [])) for m in reply if isinstance(m.get("custom"), dict))
     return {"import + index": imported - started, "start to ready": ready - imported,
             "first answer": answered - ready, "total": answered - started, "cards": cards}  # fmt: skip

@@ -7,10 +7,9 @@ and noisy, so ratios travel better than absolute times).
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 
@@ -19,17 +18,17 @@ from bot.generation.backends.openai_backend import OpenAIGenerator
 from bot.generation.backends.template import render
 from bot.generation.checker import GroundingChecker
 from bot.generation.facts import AnswerContext
-from bot.generation.stub_server import Reply, fake_openai_server
+from retrieval.latency import percentile
+from tests.bench.timing import Say
+from tests.support.openai_stub import Reply, fake_openai_server
 
-Say = Callable[[str], None]
+if TYPE_CHECKING:
+    from bot.config import Settings
+
 STUB_REPLY = (
     "I found two options for you. The first one is in stock and well rated. "
     "The second one is cheaper but sold out right now. Would you like to compare them?"
 )
-
-
-def _p50(values: list[float]) -> float:
-    return statistics.median(values)
 
 
 def bench_checker(contexts: list[AnswerContext], say: Say, repeat: int = 5) -> float:
@@ -45,10 +44,10 @@ def bench_checker(contexts: list[AnswerContext], say: Say, repeat: int = 5) -> f
         for c, text in answers:
             GroundingChecker(c).check(text)
         check_s.append((time.perf_counter() - started) / len(contexts))
-    per_answer = _p50(check_s)
+    per_answer = percentile(check_s, 50)
     say(
         f"checker: {per_answer * 1e3:.2f} ms per answer ({len(contexts)} answers, "
-        f"{per_answer / _p50(render_s):.1f}x rendering the template answer)"
+        f"{per_answer / percentile(render_s, 50):.1f}x rendering the template answer)"
     )
     return per_answer
 
@@ -75,12 +74,12 @@ async def bench_local(contexts: list[AnswerContext], say: Say, cache_root: Path,
         tokens = len(generator._tokenizer(text)["input_ids"])  # noqa: SLF001 - counting only
         ttfts.append(first or total)
         rates.append(tokens / max(total - (first or 0.0), 1e-6))
-    answer_s = _p50(ttfts) + 64 / _p50(rates)
+    answer_s = percentile(ttfts, 50) + 64 / percentile(rates, 50)
     say(
-        f"local: time to first token p50 {_p50(ttfts) * 1e3:.0f} ms, {_p50(rates):.1f} tokens/s "
+        f"local: time to first token p50 {percentile(ttfts, 50) * 1e3:.0f} ms, {percentile(rates, 50):.1f} tokens/s "
         f"({runs} answers, SmolLM2-135M on CPU; a 64-token answer takes ~{answer_s:.1f} s)"
     )
-    return _p50(ttfts)
+    return percentile(ttfts, 50)
 
 
 async def bench_openai(context: AnswerContext, say: Say, repeat: int = 30) -> None:
@@ -103,7 +102,7 @@ async def bench_openai(context: AnswerContext, say: Say, repeat: int = 30) -> No
             await generator.generate(context)
             ours.append(time.perf_counter() - started)
         await generator.close()
-    base, through = _p50(raw[3:]), _p50(ours[3:])
+    base, through = percentile(raw[3:], 50), percentile(ours[3:], 50)
     say(
         f"openai backend: {through * 1e3:.1f} ms per streamed answer vs {base * 1e3:.1f} ms reading the endpoint "
         f"directly: {max(through - base, 0.0) * 1e3:.1f} ms overhead ({through / base:.2f}x), local stub endpoint"
@@ -115,3 +114,15 @@ def run_generation(contexts: list[AnswerContext], say: Say, workdir: Path) -> No
     bench_checker(contexts, say)
     asyncio.run(bench_openai(contexts[0], say))
     asyncio.run(bench_local(contexts, say, workdir / "models" / "local"))
+
+
+def store_contexts(settings: Settings) -> list[AnswerContext]:
+    """Answer contexts for the demo questions, built from the data dir's catalog and policy."""
+    from bot.generation.evaluation import question_set
+    from bot.services import load_policy, open_catalog, open_search
+    from catalog import DEMO_QUERIES
+    from retrieval.evaluation import load_judged_queries
+
+    with open_catalog(settings) as store:
+        search, _ = open_search(settings, store=store)
+        return question_set(search, load_policy(settings), load_judged_queries(DEMO_QUERIES), per_kind=20)

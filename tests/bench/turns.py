@@ -1,12 +1,12 @@
 """Turn benchmarks: how long one conversational turn takes, and how many turns a server answers.
 
 (a) Latency: scripted conversations (search, refine, product question, compare, policy,
-order status; `bot.loadgen.SCRIPTS`) through `Assistant.reply` in this process, with the
+order status; `tests.bench.loadgen.SCRIPTS`) through `Assistant.reply` in this process, with the
 template generator, at each catalog size. Each figure is also given as a ratio to one bare
 `ProductSearch.search` measured in the same run, since absolute times on a shared machine
 are noise. A second, instrumented pass says where a turn's time goes.
 
-(b) Throughput: `python -m bot serve` on the 1,000-product catalog and `python -m bot.loadgen`
+(b) Throughput: `python -m bot serve` on the 1,000-product catalog and `python -m tests.bench.loadgen`
 with 32 concurrent conversations, as two separate processes talking over loopback.
 
 Catalogs are generated (`catalog.generate`) into `<data_dir>/bench/turns-<n>/`, encoded
@@ -21,13 +21,10 @@ import json
 import logging
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -38,9 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.loadgen import KINDS, SCRIPTS, percentile
-
-Say = Callable[[str], None]
+from retrieval.latency import percentile
+from tests.bench.loadgen import KINDS, SCRIPTS
+from tests.bench.timing import Say
+from tests.support.server_process import ServerProcess
 
 TARGET_P50_MS = 30.0
 TARGET_TURNS_PER_S = 100.0
@@ -48,6 +46,7 @@ THROUGHPUT_SIZE = 1000
 CONVERSATIONS = 32
 LOAD_TURNS = 24  # per conversation: 768 timed turns
 ROUNDS = 2  # in-process: every script this many times (140 timed turns)
+REPO = Path(__file__).resolve().parents[2]  # where `python -m tests.bench.loadgen` is found
 
 
 @dataclass
@@ -323,28 +322,10 @@ def _instrumented(parts: Any) -> Iterator[_Stages]:
 # -- (b) throughput over HTTP --------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_ready(base: str) -> bool:
-    """True once the server at `base` answers /ready with 200 (it has loaded everything)."""
-    try:
-        with urllib.request.urlopen(base + "/ready", timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 def throughput(bench: Settings, say: Say, conversations: int = CONVERSATIONS, turns: int = LOAD_TURNS) -> dict[str, Any]:
     """Serve `bench` in a subprocess, drive it with the load generator in another; its figures."""
     import psutil
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     # The user's own settings still apply (encoder, index kind, …); these are the bench's.
     env = dict(os.environ)
     env.update(
@@ -352,40 +333,26 @@ def throughput(bench: Settings, say: Say, conversations: int = CONVERSATIONS, tu
         SHOPBOT_GENERATOR="template",
         SHOPBOT_RATE_LIMIT_PER_MINUTE="1000000",
         SHOPBOT_HOST="127.0.0.1",
-        SHOPBOT_PORT=str(port),
     )
     log_path = bench.data_dir / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 300
-            while not server_ready(base):
-                if server.poll() is not None:
-                    raise RuntimeError(f"the server exited ({server.returncode}); its log:\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server was not ready in 300 s; its log is {log_path}")
-                time.sleep(0.3)
-            say(f"  server ready on {base} (pid {server.pid}); load: {conversations} conversations x {turns} turns")
-            proc = psutil.Process(server.pid)
-            cpu_before = sum(proc.cpu_times()[:2])
-            load = subprocess.run(
-                [sys.executable, "-m", "bot.loadgen", "--url", base, "--conversations", str(conversations),
-                 "--turns", str(turns)],
-                capture_output=True, text=True, timeout=1800, check=False,
-            )  # fmt: skip
-            cpu_after = sum(proc.cpu_times()[:2])
-            if load.returncode != 0 or not load.stdout.strip():
-                raise RuntimeError(f"the load generator failed ({load.returncode}): {load.stderr[-2000:]}")
-            result = json.loads(load.stdout.strip().splitlines()[-1])
-            result["server_cpu_s"] = round(cpu_after - cpu_before, 2)  # includes the untimed warm-up greetings
-            return result
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=30)
+    log_path.unlink(missing_ok=True)  # this run's server only
+    with ServerProcess([sys.executable, "-m", "bot", "serve"], env, log_path) as server:
+        server.spawn().wait_for("/ready", timeout=300, interval=0.3)
+        assert server.proc is not None
+        say(f"  server ready on {server.url} (pid {server.proc.pid}); load: {conversations} conversations x {turns} turns")
+        proc = psutil.Process(server.proc.pid)
+        cpu_before = sum(proc.cpu_times()[:2])
+        load = subprocess.run(
+            [sys.executable, "-m", "tests.bench.loadgen", "--url", server.url, "--conversations", str(conversations),
+             "--turns", str(turns)],
+            cwd=REPO, capture_output=True, text=True, timeout=1800, check=False,
+        )  # fmt: skip
+        cpu_after = sum(proc.cpu_times()[:2])
+    if load.returncode != 0 or not load.stdout.strip():
+        raise RuntimeError(f"the load generator failed ({load.returncode}): {load.stderr[-2000:]}")
+    result = json.loads(load.stdout.strip().splitlines()[-1])
+    result["server_cpu_s"] = round(cpu_after - cpu_before, 2)  # includes the untimed warm-up greetings
+    return result
 
 
 # -- the report -----------------------------------------------------------------------------

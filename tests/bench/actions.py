@@ -1,7 +1,7 @@
 """Latency of one Rasa action call through the real action server, against a bare in-process search.
 
-    shopbot bench --suite actions                 # on the configured data dir (after `shopbot setup`)
-    python -m bot.bench_actions [--calls 50]      # the same
+    python -m tests.bench --suite actions              # on the configured data dir (after `shopbot setup`)
+    python -m tests.bench.actions [--calls 50]         # the same
 
 Starts `python -m rasa_sdk --actions actions` on the data dir, makes one call to open the
 resources (timed separately: it is the once-per-process start-up), then times `--calls`
@@ -17,15 +17,14 @@ import argparse
 import http.client
 import json
 import os
-import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.bench_turns import free_port
+from retrieval.latency import Latency
+from tests.bench.timing import Say
+from tests.support.server_process import ServerProcess
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -35,7 +34,7 @@ QUERIES = (
     "wireless earbuds with noise cancelling", "a floor lamp for reading", "building blocks for kids",
     "cast iron pan under $50", "running shoes in size 10", "a warm blanket", "bluetooth speaker",
 )  # fmt: skip
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _body(text: str) -> bytes:
@@ -57,25 +56,6 @@ def _post(conn: http.client.HTTPConnection, text: str) -> float:
     return elapsed
 
 
-def _wait(port: int, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the action server exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the action server did not start")
-
-
-def _ms(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else values[0] * 1000
-
-
 def run(settings: Settings, calls: int = 50) -> dict[str, Any]:
     """Time `calls` action calls and as many bare searches; returns the figures."""
     from bot.services import open_search
@@ -83,22 +63,16 @@ def run(settings: Settings, calls: int = 50) -> dict[str, Any]:
     # Template answers, as in the turn bench: the figure is the action server's own cost.
     env = {**os.environ, "SHOPBOT_DATA_DIR": str(settings.data_dir.resolve()), "SHOPBOT_GENERATOR": "template",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
-    port = free_port()
-    log = (settings.data_dir / "bench_actions.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )  # fmt: skip
-    try:
-        _wait(port, proc)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    log_path = settings.data_dir / "bench_actions.log"
+    log_path.unlink(missing_ok=True)  # this run's action server only
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
+    with ServerProcess(command, env, log_path, cwd=REPO) as server:
+        server.start("/health", timeout=120)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
         first = _post(conn, QUERIES[0])  # opens the resources: once per process
         for q in QUERIES:  # warm caches the way a running server's are
             _post(conn, q)
         action = [_post(conn, QUERIES[i % len(QUERIES)]) for i in range(calls)]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
     search, _ = open_search(settings)
     for q in QUERIES:
         search.search(q, k=40)
@@ -108,19 +82,20 @@ def run(settings: Settings, calls: int = 50) -> dict[str, Any]:
         search.search(QUERIES[i % len(QUERIES)], k=40)
         bare.append(time.perf_counter() - started)
     search.store.close()
+    through, baseline = Latency.of(action), Latency.of(bare)
     figures = {
         "calls": calls,
         "first_call_s": round(first, 2),
-        "action_p50_ms": round(_ms(action, 50), 1),
-        "action_p95_ms": round(_ms(action, 95), 1),
-        "search_p50_ms": round(_ms(bare, 50), 1),
-        "search_p95_ms": round(_ms(bare, 95), 1),
+        "action_p50_ms": round(through.p50, 1),
+        "action_p95_ms": round(through.p95, 1),
+        "search_p50_ms": round(baseline.p50, 1),
+        "search_p95_ms": round(baseline.p95, 1),
     }
     figures["ratio_p50"] = round(figures["action_p50_ms"] / figures["search_p50_ms"], 2)
     return figures
 
 
-def report(figures: dict[str, Any], say: Callable[[str], None]) -> None:
+def report(figures: dict[str, Any], say: Say) -> None:
     """Print the figures."""
     say(f"first call (opens catalog, index, models): {figures['first_call_s']} s")
     say(f"action_search_products over HTTP, {figures['calls']} calls: p50 {figures['action_p50_ms']} ms, p95 {figures['action_p95_ms']} ms")

@@ -1,0 +1,375 @@
+"""Understanding a turn: the parsed message and what the conversation shows, in one typed frame.
+
+`understand(parse, context)` is pure: no model, no catalog, no I/O, so the routing and the
+reading of references and constraints are tested as tables of cases in milliseconds. The
+intent classifier is one input; the state (what was just shown, named and asked) is the
+other: "under 40 bucks" after earbuds narrows the earbuds, "is it waterproof?" after the
+bot named the cheapest boot asks about that boot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.dialogue.constraints import SearchConstraints
+from bot.nlu.entities.prices import foreign_currency
+from bot.nlu.parser import Parse
+from bot.skills.policy import INTENT_TOPICS
+from bot.skills.recommend import GOES_WITH_RE, SIMILAR_RE
+from bot.skills.reviews import asks_about_reviews
+from retrieval.catalog import normalize_size
+
+# What the shopper wants this turn; each act is one skill's name.
+Act = Literal[
+    "search", "narrow", "more", "question", "reviews", "compare", "choose", "recommend", "similar",
+    "complements", "dismiss", "preference", "cart_add", "cart_remove", "cart_view", "checkout", "order",
+    "policy", "handoff", "complaint", "smalltalk", "clarify", "accept",
+]  # fmt: skip
+ACTS: tuple[str, ...] = Act.__args__  # type: ignore[attr-defined]
+POLICY_INTENTS = frozenset({*INTENT_TOPICS, "account_help", "newsletter"})
+SMALLTALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "capabilities", "feedback", "out_of_scope"})
+# The intent each act stands for when a caller names the act (a Rasa action), for metrics and replies.
+ACT_INTENTS: dict[str, str] = {
+    "search": "product_search", "narrow": "refine", "more": "refine", "question": "product_question",
+    "reviews": "product_question", "compare": "compare", "choose": "product_question", "recommend": "recommend",
+    "similar": "recommend", "complements": "recommend", "dismiss": "feedback", "preference": "recommend",
+    "cart_add": "add_to_cart", "cart_remove": "add_to_cart", "cart_view": "place_order", "checkout": "place_order",
+    "order": "order_status", "handoff": "human_handoff", "complaint": "complaint", "accept": "affirm",
+}  # fmt: skip
+# The act each intent leads to when nothing in the conversation says otherwise.
+_NATURAL_ACTS: dict[str, str] = {
+    "product_search": "search", "refine": "narrow", "product_question": "question", "compare": "compare",
+    "recommend": "recommend", "add_to_cart": "cart_add", "place_order": "checkout", "order_status": "order",
+    "order_cancel": "order", "order_modify": "order", "human_handoff": "handoff", "complaint": "complaint",
+    **{intent: "policy" for intent in POLICY_INTENTS}, **{intent: "smalltalk" for intent in SMALLTALK_INTENTS},
+}  # fmt: skip
+
+
+def intent_of(act: str, intent: str) -> str:
+    """The intent a turn counts as: the classifier's when its act is that intent's own, else
+    the act's ("tell me about the first one" read as small talk by the model is a product
+    question), so transcripts, metrics and the agent console say what the bot did."""
+    if _NATURAL_ACTS.get(intent) == act:
+        return intent
+    return ACT_INTENTS.get(act, intent)
+
+
+@dataclass(frozen=True)
+class Superlative:
+    """"The cheapest", "the best rated", "the lightest": a field and which end of it."""
+
+    field: str  # "price", "rating", "review_count" or a numeric attribute name
+    highest: bool
+
+    def sort(self) -> str | None:
+        """The search sort that puts this end first, when search sorts by the field."""
+        if self.field == "price":
+            return "price_desc" if self.highest else "price_asc"
+        if self.field == "rating" and self.highest:
+            return "rating"
+        return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation shows when the message arrives (a read-only view of the state)."""
+
+    has_results: bool = False
+    suggested: bool = False  # the results are suggestions (recommend, similar, complements)
+    focus: str | None = None  # the product last named or discussed
+    pending_add: str | None = None  # the bot asked which size to add
+    offered_handoff: bool = False  # the bot asked "shall I connect you with a person?"
+    offered_search: bool = False  # the bot offered the nearest search ("blue in other sizes?")
+    asked: str | None = None  # what the bot's last question asked for ("order_number")
+    has_cart: bool = False
+    search: SearchConstraints = field(default_factory=SearchConstraints)
+    currency: str = "USD"
+    measures: frozenset[str] = frozenset()  # the catalog's numeric attribute names
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One turn, understood: the act, the products meant, the constraints stated."""
+
+    act: Act
+    intent: str
+    text: str
+    reference: dict[str, Any] | None = None
+    superlative: Superlative | None = None
+    # What this message states about the search (narrowing or starting one).
+    constraints: SearchConstraints = field(default_factory=SearchConstraints)
+    new_topic: bool = False
+    cheaper: bool = False  # "anything cheaper?": below the cheapest shown
+    pricier: bool = False
+    asks_reviews: bool = False
+    feature: str | None = None  # the attribute a question is about ("waterproof")
+    recipient: Any = None
+    order_number: str | None = None
+    quantity: int = 1
+    asked: str | None = None  # what the bot had asked for, which this message may answer
+
+
+_SHOW_THEM = re.compile(r"^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|please)?[\s,!]*(?:show|see)\s+(?:me\s+)?(?:them|those)\b", re.I)
+_ABOUT_RECIPIENT = re.compile(r"^\s*(?:she|he|they|her|his|their|it'?s for|its for|(?:she|he|they)'?(?:s|re|'s|'re))\b", re.I)
+_CART_VIEW = re.compile(r"\b(?:what'?s in|show|see|view|check)\b.*\bcart\b|\bmy cart\b\s*\??$", re.I)
+_REMOVE = re.compile(r"\b(?:remove|delete|take out|drop)\b", re.I)
+_MORE = re.compile(r"^\s*(?:show\s+(?:me\s+)?)?(?:more|next(?:\s+page)?|others?|any\s*(?:thing|one)?\s*else|what\s+else)"
+                   r"(?:\s+(?:please|results|options|ones))?\s*[?.!]*\s*$", re.I)  # fmt: skip
+_OTHER_BRAND = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand)\b", re.I)
+_DISMISS = re.compile(
+    r"\b(?:not for me|not interested(?: in (?:it|that|this|the \w+ one))?|(?:i )?don'?t (?:like|want) (?:it|that|this|the \w+ one)"
+    r"|not (?:that|this|the \w+) one|hide (?:it|this|that|the \w+ one))\b",
+    re.I,
+)
+# "I wear a size 10", "my favourite colour is green": a statement about the shopper, not a request.
+_STATEMENT = re.compile(
+    r"^\s*(?:i wear|i'?m (?:a )?size|i am (?:a )?size|my size is|i take (?:a )?size|i (?:really )?(?:like|love|prefer)"
+    r"|i'?m a (?:big )?fan of|my (?:favou?rite|preferred)|my budget)\b",
+    re.I,
+)
+_HAVE_ANY = re.compile(r"\b(?:do you (?:have|sell|carry|stock)|have you got|are there|is there|any|show|find|looking for|need)\b", re.I)
+_ASKING = re.compile(r"\b(?:show|find|recommend|suggest|looking|need|want|search|get me|any)\b", re.I)
+_IN_STOCK = re.compile(r"(?<!not )(?<!out of )\bin[ -]stock\b|\bavailable (?:now|today)\b", re.I)
+_BARE_SIZE = re.compile(r"(?:size\s+)?(?:\d{1,2}(?:\.5)?|XXS|XS|S|M|L|XL|XXL|XXXL)", re.I)
+_ORDER_WORDS = re.compile(r"\b(?:cart|check ?out|order|basket|buy (?:it|them|these|those))\b", re.I)
+# "not coffee makers", "anything but rugs", "he already has a coffee maker": the next name is ruled out.
+_EXCLUDING = re.compile(
+    r"\b(?:not|no|except|excluding|other than|but|without|instead of|anything but|(?:already|alrdy) (?:has|have|owns?|got)"
+    r"|(?:has|have|owns?) (?:already|got))\s+(?:an?\s+|any\s+|the\s+|one\s+|some\s+|more\s+)?$",
+    re.I,
+)
+_COMPARE_WORDS = re.compile(r"\b(?:compare|comparison|difference|differ|versus|vs\.?|better|which (?:one|of))\b", re.I)
+_ABOUT = re.compile(r"\b(?:tell me (?:more )?about|more (?:info|information|details)|details (?:of|on|about)|describe)\b", re.I)
+
+# Superlatives over a field, as shoppers write them. Attribute superlatives are read from the
+# attribute's own name: "the lightest" is the lowest weight_*, "the biggest capacity" capacity_*.
+# "Which is cheaper?" asks for one of those shown; "anything cheaper?" narrows (frame.cheaper).
+_WHICH = r"\b(?:which|what|who)\b[^?.!]{0,30}?"
+_PRICE_LOW = re.compile(
+    rf"\b(?:cheapest|cheaper one|least expensive|lowest[\s-]price[ds]?|most affordable|less expensive one)\b"
+    rf"|{_WHICH}\b(?:cheaper|less expensive|more affordable)\b",
+    re.I,
+)
+_PRICE_HIGH = re.compile(
+    rf"\b(?:most expensive|priciest|pricier one|highest[\s-]price[ds]?|more expensive one)\b|{_WHICH}\b(?:pricier|more expensive)\b",
+    re.I,
+)
+_RATING_HIGH = re.compile(
+    r"\b(?:(?:best|highest|top)[\s-](?:rated|reviewed|reviews|ratings?)|best reviews|most (?:liked|loved)|highest[\s-]rating"
+    r"|rated (?:the )?(?:highest|best)|reviewed (?:the )?best|best (?:one|of (?:them|those|these|the \w+)))\b"
+    rf"|{_WHICH}\b(?:better[\s-](?:rated|reviewed|reviews)|rated better|has better reviews)\b",
+    re.I,
+)
+_RATING_LOW = re.compile(r"\b(?:worst[\s-](?:rated|reviewed)|lowest[\s-]rat(?:ed|ing))\b", re.I)
+_MOST_REVIEWS = re.compile(r"\bmost (?:reviews|reviewed|popular)\b", re.I)
+_ATTRIBUTE_SUPERLATIVES = (
+    (re.compile(r"\b(?:lightest|least heavy)\b", re.I), "weight", False),
+    (re.compile(r"\bheaviest\b", re.I), "weight", True),
+    (re.compile(r"\b(?:largest|biggest|most|highest|greatest)\s+capacity\b|\bholds? the most\b", re.I), "capacity", True),
+    (re.compile(r"\b(?:smallest|lowest)\s+capacity\b", re.I), "capacity", False),
+    (re.compile(r"\blongest[\s-](?:lasting\s+)?battery\b|\bbattery (?:that )?lasts? (?:the )?longest\b", re.I), "battery_life", True),
+    (re.compile(r"\b(?:biggest|largest)\s+screen\b", re.I), "screen_size", True),
+    (re.compile(r"\b(?:smallest)\s+screen\b", re.I), "screen_size", False),
+    (re.compile(r"\bkeeps? (?:\w+ )?(?:hot|warm) (?:the )?longest\b", re.I), "keeps_hot", True),
+)
+_QUESTION_START = re.compile(r"^\s*(?:which|what|who|is|are|does|do|can|how|whats|what's)\b", re.I)
+
+
+def superlative_of(text: str, measures: frozenset[str] = frozenset()) -> Superlative | None:
+    """The field and end a message asks for ("the cheapest" -> price, lowest), if any."""
+    if _PRICE_LOW.search(text):
+        return Superlative("price", False)
+    if _PRICE_HIGH.search(text):
+        return Superlative("price", True)
+    if _MOST_REVIEWS.search(text):
+        return Superlative("review_count", True)
+    if _RATING_HIGH.search(text):
+        return Superlative("rating", True)
+    if _RATING_LOW.search(text):
+        return Superlative("rating", False)
+    for pattern, head, highest in _ATTRIBUTE_SUPERLATIVES:
+        if pattern.search(text):
+            keys = sorted(k for k in measures if k.startswith(head))
+            if keys:
+                return Superlative(keys[0], highest)
+    return None
+
+
+def stated_constraints(parse: Parse, currency: str) -> tuple[SearchConstraints, dict[str, Any]]:
+    """The search constraints a message states, and the price value (for "cheaper")."""
+    values: dict[str, Any] = {"attributes": {}, "at_least": {}, "at_most": {}, "exclude_brands": [], "exclude_categories": []}
+    price_value: dict[str, Any] = {}
+    for e in parse.entities:
+        excluded = _EXCLUDING.search(parse.text, max(0, e.start - 24), e.start) is not None
+        if e.type == "category":
+            if excluded:
+                values["exclude_categories"].append(e.value)
+            else:
+                values["category"] = e.value
+        elif e.type == "brand":
+            if excluded:
+                values["exclude_brands"].append(e.value)
+            else:
+                values["brand"] = e.value
+        elif e.type == "color" and not excluded:
+            values["color"] = e.value
+        elif e.type == "size":
+            values["size"] = normalize_size(str(e.value))
+        elif e.type == "gender":
+            values["gender"] = e.value
+        elif e.type == "feature":
+            values["attributes"][e.value["key"]] = e.value["value"]
+        elif e.type == "measure":
+            if e.value.get("min") is not None:
+                values["at_least"][e.value["key"]] = e.value["min"]
+            if e.value.get("max") is not None:
+                values["at_most"][e.value["key"]] = e.value["max"]
+        elif e.type == "price" and isinstance(e.value, dict) and not foreign_currency(e.value, currency):
+            price_value = e.value
+            if e.value.get("min") is not None or e.value.get("max") is not None:
+                values["price_min"], values["price_max"] = e.value.get("min"), e.value.get("max")
+    if _IN_STOCK.search(parse.text):
+        values["in_stock"] = True
+    return SearchConstraints(**values), price_value
+
+
+def _reference(parse: Parse) -> dict[str, Any] | None:
+    """The products the message points at; "the first and the third" is one reference to both."""
+    found = [e.value for e in parse.entities if e.type == "reference"]
+    positions = [r["index"] for r in found if "index" in r]
+    if len(positions) > 1:
+        return {"indices": list(dict.fromkeys(positions))}
+    return found[0] if found else None
+
+
+def understand(parse: Parse, context: Context) -> Frame:
+    """The frame of one message in its conversation (see the module docstring)."""
+    text = parse.text
+    intent = parse.intent
+    types = {e.type for e in parse.entities}
+    reference = _reference(parse)
+    superlative = superlative_of(text, context.measures)
+    stated, price = stated_constraints(parse, context.currency)
+    qualifier = price.get("qualifier") if price else None
+    recipient = next((e.value for e in parse.entities if e.type == "recipient"), None)
+    order_number = next((str(e.value) for e in parse.entities if e.type == "order_number"), None)
+    quantity = next((int(e.value) for e in parse.entities if e.type == "quantity" and str(e.value).isdigit()), 1)
+    feature = next((e.value["key"] for e in parse.entities if e.type == "feature"), None)
+    current = context.search
+    new_category = stated.category is not None and (current.category or "").lower() != stated.category.lower()
+    # A topic is on when something was shown or asked for: then constraints narrow it.
+    topic = context.has_results or not current.is_empty()
+    new_topic = not topic or new_category
+
+    def frame(act: Act, **extra: Any) -> Frame:
+        return Frame(
+            act=act, intent=intent, text=text, reference=reference, superlative=superlative, constraints=stated,
+            new_topic=new_topic, cheaper=qualifier == "cheap" and stated.price_max is None,
+            pricier=qualifier == "premium" and stated.price_min is None, asks_reviews=asks_about_reviews(text),
+            feature=feature, recipient=recipient, order_number=order_number, quantity=quantity, asked=context.asked, **extra,
+        )  # fmt: skip
+
+    shows_products = context.has_results or context.focus is not None or bool(reference and "index" in reference)
+    constraint_types = types & {"category", "brand", "color", "size", "price", "gender", "feature", "measure"}
+
+    # Answers to a question the bot just asked come first.
+    if context.pending_add and ("size" in types or _BARE_SIZE.fullmatch(text.strip())):
+        return frame("cart_add")
+    if context.offered_handoff and intent == "affirm" and not constraint_types:
+        return frame("handoff")
+    if context.offered_search and not constraint_types and (intent == "affirm" or _SHOW_THEM.search(text)):
+        return frame("accept")
+    # The cart.
+    if _CART_VIEW.search(text) and not reference:
+        return frame("cart_view")
+    if _REMOVE.search(text) and (intent == "add_to_cart" or "cart" in text.lower()):
+        return frame("cart_remove")
+    # Follow-ups on what is shown.
+    if shows_products and GOES_WITH_RE.search(text):
+        return frame("complements")
+    if shows_products and SIMILAR_RE.search(text):
+        return frame("similar")
+    if context.suggested and context.has_results and _DISMISS.search(text):
+        return frame("dismiss")
+    if _STATEMENT.search(text) and not _ASKING.search(text) and "category" not in types and constraint_types | {"recipient"} & types:
+        return frame("preference")
+    if context.suggested and _ABOUT_RECIPIENT.search(text) and not _ASKING.search(text):
+        # "She loves animals", "he already has a coffee maker" after gift ideas: about who it is for.
+        return frame("narrow")
+    if (stated.exclude_categories or stated.exclude_brands) and reference is None and intent not in POLICY_INTENTS:
+        # "Not coffee makers", "anything but Nike": rules products out of what is being looked for.
+        return frame("narrow" if topic else "search")
+    if context.asked == "order_number" and not constraint_types and reference is None and intent not in POLICY_INTENTS:
+        # The bot asked for an order number: "I don't know it" is an answer about the order.
+        if intent in ("deny", "affirm", "out_of_scope", "feedback", "order_status", "order_cancel") or not _ASKING.search(text):
+            return frame("order")
+    if context.has_results and not constraint_types and _MORE.search(text):
+        return frame("more")
+    if context.has_results and _OTHER_BRAND.search(text):
+        return frame("narrow")
+    if intent in ("order_status", "order_cancel", "order_modify") or (order_number and intent not in POLICY_INTENTS):
+        return frame("order")
+    if superlative is not None and context.has_results and not new_category and not (intent == "add_to_cart" and not reference):
+        # "Which is the cheapest?", "add the best rated one": over what is shown.
+        return frame("cart_add" if intent == "add_to_cart" else "choose")
+    if reference is not None and intent not in POLICY_INTENTS:
+        return frame(_act_on_reference(intent, text, reference))
+    if intent in POLICY_INTENTS and not constraint_types:
+        return frame("policy")
+    if intent == "human_handoff":
+        return frame("handoff")
+    if intent == "complaint":
+        return frame("complaint")
+    if intent == "add_to_cart":
+        return frame("cart_add")
+    if intent == "place_order":
+        if context.has_cart or _ORDER_WORDS.search(text):
+            return frame("checkout")
+        return frame("search")
+    if intent == "compare":
+        return frame("compare")
+    if intent == "product_question":
+        # A question about a product (shown, in focus or named: a title may hold "Women's" or a
+        # colour); one that asks whether the store has such products ("do you have any red
+        # ones under $50?") is a search.
+        if asks_about_reviews(text):
+            return frame("reviews")
+        if constraint_types & {"price", "color", "size", "gender", "measure"} and _HAVE_ANY.search(text):
+            return frame("narrow" if topic and not new_category else "search")
+        return frame("question")
+    if superlative is not None and superlative.sort() is not None and (new_topic or constraint_types):
+        return frame("search")
+    # Shopping requests: a new topic starts a search; anything else narrows the current one.
+    wants_products = intent in ("product_search", "refine", "recommend") or bool(constraint_types) or recipient is not None
+    if wants_products:
+        if intent == "recommend" and (new_topic or not context.suggested):
+            return frame("recommend")
+        if new_topic and not (context.suggested and not new_category):
+            return frame("search" if intent != "recommend" else "recommend")
+        return frame("narrow")
+    if context.suggested and intent in ("feedback", "inform", "affirm") and len(text.split()) > 2:
+        # "She loves animals" after gift ideas: an interest that narrows them.
+        return frame("narrow")
+    if intent in SMALLTALK_INTENTS:
+        return frame("smalltalk")
+    if intent == "product_question":
+        return frame("question")
+    return frame("smalltalk")
+
+
+def _act_on_reference(intent: str, text: str, reference: dict[str, Any]) -> Act:
+    """What a message that points at shown products ("the second one", "both", "it") wants."""
+    if intent == "add_to_cart":
+        return "cart_add"
+    if asks_about_reviews(text):
+        return "reviews"
+    several = "indices" in reference or reference.get("all")
+    if several and (intent == "compare" or _COMPARE_WORDS.search(text)):
+        return "compare"
+    if several and _COMPARE_WORDS.search(text) is None and intent != "product_question":
+        return "compare"
+    if "index" in reference or reference.get("focus") or _ABOUT.search(text):
+        return "question"
+    return "compare" if intent == "compare" else "question"

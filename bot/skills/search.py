@@ -1,0 +1,250 @@
+"""Search: find products for what the shopper asks, narrow the list they are looking at, page it.
+
+Acts: `search` (a new topic), `narrow` (constraints added to the current one), `more` (the next
+page), `accept` (the nearest search offered when a refinement matched nothing). A refinement
+that matches nothing never wipes the list on screen: the answer says what did not match and
+offers the nearest search that has matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.dialogue.constraints import SearchConstraints
+from bot.dialogue.plan import Plan, Request
+from bot.dialogue.state import PAGE, DialogueState
+from bot.generation.facts import AnswerContext, ProductFacts, money
+from bot.generation.phrasing import MAX_LISTED, numbered, product_summary, stock_note
+from bot.nlu.parser import Parse
+from bot.skills import clarify, smalltalk, suggestions
+from bot.skills.base import Skill, list_checks
+from retrieval.search import Sort
+
+if TYPE_CHECKING:
+    from bot.dialogue.engine import Dialogue
+
+# Search hits kept per request (eight pages): a limit, never reported as a number found.
+SEARCH_CAP = 40
+_OTHER_BRAND_RE = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand|no more)\b", re.I)
+# Entity types whose words are constraints, not search words: "black t-shirts in size M" searches "t-shirts".
+_CONSTRAINT_SPANS = {"color", "size", "price", "gender", "measure", "reference", "quantity", "recipient"}
+
+
+def search_words(parse: Parse) -> str:
+    """The message without the words that are constraints: "black t-shirts in size M" -> "t-shirts"."""
+    text = parse.text
+    for e in sorted((e for e in parse.entities if e.type in _CONSTRAINT_SPANS), key=lambda e: -e.start):
+        text = text[: e.start] + " " + text[e.end :]
+    return " ".join(text.split()) or parse.text
+
+
+async def search_new(d: Dialogue, state: DialogueState, req: Request) -> Plan:
+    """A new search: the constraints start over from this message."""
+    if (plan := clarify.vague(d, state, req)) is not None:
+        return plan
+    wanted = SearchConstraints(query=search_words(req.parse)).merged(req.frame.constraints)
+    superlative = req.frame.superlative
+    sort: Sort = (superlative.sort() or "relevance") if superlative else "relevance"  # type: ignore[assignment]
+    return await run_search(d, state, wanted, req, sort=sort)
+
+
+async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:
+    """The current search (or suggestions) narrowed by what this message adds."""
+    if state.suggested:
+        return await suggestions.suggest_again(d, state, req)
+    if state.search.is_empty() and not state.results:
+        return await search_new(d, state, req)
+    frame = req.frame
+    change = frame.constraints
+    shown = await d.products(state.shown())
+    if _OTHER_BRAND_RE.search(req.text):
+        focus = await d.product(state.focus) if state.focus else None
+        brands = {p.brand for p in ([focus] if focus else shown[:1]) if p and p.brand}
+        change = change.model_copy(update={"exclude_brands": sorted({*change.exclude_brands, *brands})})
+    if frame.cheaper and shown:
+        change = change.model_copy(update={"price_max": round(min(p.price for p in shown) - 0.01, 2), "price_min": None})
+    elif frame.pricier and shown:
+        change = change.model_copy(update={"price_min": round(max(p.price for p in shown) + 0.01, 2), "price_max": None})
+    wanted = state.search.merged(change)
+    if frame.cheaper and shown:
+        wanted = wanted.model_copy(update={"price_min": None})
+    wanted = wanted.model_copy(update={"exclude_brands": sorted({*state.search.exclude_brands, *change.exclude_brands})})
+    return await run_search(d, state, wanted, req, narrowing=change)
+
+
+async def run_search(d: Dialogue, state: DialogueState, wanted: SearchConstraints, req: Request, *,
+                     sort: Sort = "relevance", narrowing: SearchConstraints | None = None) -> Plan:
+    """Search under `wanted`; the state takes the new list unless a narrowing found nothing."""
+    query = wanted.query or req.text
+    filters = wanted.filters()
+    hits = await d.run(lambda: d.search.search(query, filters=filters, k=SEARCH_CAP, sort=sort))
+    excluded = {b.lower() for b in wanted.exclude_brands}
+    products = [h.product for h in hits if (h.product.brand or "").lower() not in excluded]
+    if not products and narrowing is not None and state.results:
+        return await no_match(d, state, wanted, narrowing, req)
+    note = ""
+    if not products and (wanted.attributes or wanted.at_least or wanted.at_most):
+        # Nothing has every feature asked for: the closest are the same kind of product without
+        # them, said plainly ("none is cork; here are other yoga mats").
+        closest = wanted.model_copy(update={"attributes": {}, "at_least": {}, "at_most": {}})
+        hits = await d.run(lambda: d.search.search(query, filters=closest.filters(), k=SEARCH_CAP, sort=sort))
+        relaxed = [h.product for h in hits if (h.product.brand or "").lower() not in excluded]
+        if relaxed and closest.narrows():
+            note = (f"I couldn't find {wanted.stated(d.currency).described()}. "
+                    f"The closest I have are {closest.stated(d.currency).described()}:")
+            products, wanted = relaxed, closest
+    state.search = wanted
+    state.show([p.id for p in products])
+    state.total = await d.run(lambda: count(d, wanted))
+    state.suggested, state.reasons, state.anchor, state.suggest_kind, state.recipient = False, {}, None, None, None
+    state.focus = products[0].id if len(products) == 1 else state.focus if state.focus in state.results else None
+    plan = await show_page(d, state, req.text)
+    if note:
+        plan.context = replace(plan.context, store_facts=(note, *plan.context.store_facts))
+    return plan
+
+
+async def no_match(d: Dialogue, state: DialogueState, wanted: SearchConstraints, change: SearchConstraints,
+                   req: Request) -> Plan:
+    """Nothing matches the narrowed search: keep the list, say what did not match, offer the nearest."""
+    shown = await d.products(state.shown())
+    facts = tuple(ProductFacts.from_product(p) for p in shown)
+    asked = wanted.stated(d.currency).described() or "that"
+    notes = [f"I couldn't find {asked}."]
+    buttons: list[str] = []
+    if req.frame.cheaper and shown:
+        cheapest = min(shown, key=lambda p: p.price)
+        notes.append(f"The cheapest of these is the {cheapest.title} at {money(cheapest.price, cheapest.currency)}.")
+        state.remember_focus(cheapest.id)
+    else:
+        offer = await d.run(lambda: nearest(d, wanted, change))
+        if offer is not None:
+            relaxed, found = offer
+            described = relaxed.stated(d.currency).described()
+            notes.append(f"There {'is 1 match' if found == 1 else f'are {found} matches'} for {described}. Shall I show them?")
+            state.offered_search = relaxed
+            buttons.append("Yes, show them")
+    notes.append("Here are the ones I showed before.")
+    context = AnswerContext("clarify", req.text, products=facts, store_facts=tuple(notes))
+    return Plan(context, cards=facts, buttons=(*buttons, *(["Compare the first two"] if len(facts) >= 2 else [])))
+
+
+def nearest(d: Dialogue, wanted: SearchConstraints, change: SearchConstraints) -> tuple[SearchConstraints, int] | None:
+    """The closest search that has matches: the new constraint kept, one earlier one dropped."""
+    added = set(wanted.added_by(change))
+    for name in ("size", "color", "brand", "gender", "price_max", "price_min", "attributes", "at_least", "at_most", "in_stock"):
+        if name in added or getattr(wanted, name) in (None, {}, False):
+            continue
+        relaxed = wanted.without(name)
+        matches = d.search.count(relaxed.filters())
+        if matches:
+            return relaxed, matches
+    return None
+
+
+def count(d: Dialogue, wanted: SearchConstraints) -> int | None:
+    """How many products match, when that is known; None otherwise.
+
+    A match is a product passing the shopper's filters, counted exactly over the
+    catalog. A free-text query alone has no count: retrieval ranks the whole catalog,
+    and SEARCH_CAP is a limit, not a number found.
+    """
+    if not wanted.narrows():
+        return None
+    filters = wanted.filters()
+    total = d.search.count(filters)
+    if filters.brand is None:  # "not that brand" removed these from the list
+        total -= sum(d.search.count(filters.model_copy(update={"brand": b})) for b in wanted.exclude_brands)
+    return max(total, 0)
+
+
+async def more(d: Dialogue, state: DialogueState, req: Request) -> Plan:
+    """The next page of the list on screen (or all of it again when there is no next page)."""
+    if len(state.results) > state.offset + PAGE:
+        state.offset += PAGE
+        return await show_page(d, state, req.text)
+    if state.suggested:
+        return await suggestions.show_suggestions(d, state, req.text, lead="That's all I have for this; here they are again:")
+    plan = await show_page(d, state, req.text)
+    plan.context = replace(plan.context, store_facts=("That's everything I found for this.", *plan.context.store_facts))
+    return plan
+
+
+async def show_page(d: Dialogue, state: DialogueState, text: str) -> Plan:
+    """The page of the current list the shopper is on, as cards and a list answer."""
+    if state.suggested:
+        return await suggestions.show_suggestions(d, state, text)
+    page = await d.products(state.shown())
+    facts = tuple(ProductFacts.from_product(p) for p in page)
+    further = len(state.results) > state.offset + PAGE
+    total = max(state.total, len(state.results)) if state.total is not None else None
+    context = AnswerContext(
+        "search", text, products=facts, constraints=state.search.stated(d.currency),
+        total_results=total, more_results=further, first_result=state.offset + 1,
+    )
+    if state.search.in_stock and any(not f.stock_known for f in facts):
+        state.offered_handoff = True  # the answer offers a person to check stock
+    buttons = []
+    if further:
+        buttons.append("Show more")
+    if len(page) >= 2:
+        buttons += ["Cheaper", "Compare the first two"]
+    return Plan(context, cards=facts, buttons=tuple(buttons))
+
+
+async def accept(d: Dialogue, state: DialogueState, req: Request) -> Plan:
+    """"Yes, show them": the nearest search offered when a refinement matched nothing."""
+    offered = state.offered_search
+    state.offered_search = None
+    if offered is None:
+        return await smalltalk.smalltalk(d, state, req)
+    return await run_search(d, state, offered, req)
+
+
+def _search(c: AnswerContext) -> list[str]:
+    # Store facts come first: a note on the request itself ("prices here are in INR").
+    notes = [f"{fact}\n" for fact in c.store_facts]
+    return notes + _search_results(c)
+
+
+def _search_results(c: AnswerContext) -> list[str]:
+    asked = c.constraints.described()
+    if not c.products:
+        what = f" for {asked}" if asked else ""
+        return [
+            f"I couldn't find anything{what} right now. ",
+            "Try different words, or tell me a category, brand or budget and I'll look again.",
+        ]
+    shown = min(len(c.products), MAX_LISTED)
+    first, last = c.first_result, c.first_result + shown - 1
+    # A total is said only when it is a real count; without one (and without more pages)
+    # the products given are all there is.
+    total = c.total_results
+    if total is None and not c.more_results and first == 1:
+        total = len(c.products)
+    more = c.more_results if c.more_results is not None else total is not None and total > last
+    of = f" of {total}" if total is not None else ""
+    what = f" for {asked}" if asked else ""
+    if first > 1:  # a later page: say which part of the list this is
+        lead = f"Here are matches {first} to {last}{of}{what}:\n" if last > first else f"Here is match {first}{of}{what}:\n"
+    elif more or (total is not None and total > shown):
+        lead = f"Here are the top {shown}{of} matches{what}:\n"
+    else:
+        lead = f"Here {'is what' if shown == 1 else f'are the {shown} products'} I found{what}:\n"
+    out = [lead, *numbered(c.products, product_summary), *stock_note(c)]
+    if more:
+        out.append("Say \"show more\" for more, or tell me a size, colour or budget to narrow it down.")
+    return out
+
+
+SKILL = Skill(
+    name="search",
+    render=_search,
+    task="Introduce the products found for the shopper, naming up to three with their prices.",
+    handles={"search": search_new, "narrow": narrow, "more": more, "accept": accept},
+    checks=list_checks,
+    model_writes=True,
+    default_act="narrow",  # named for a follow-up ("show more" read as a question): the search goes on
+)

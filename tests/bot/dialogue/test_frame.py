@@ -1,0 +1,183 @@
+"""Routing, references and constraints as tables: the real entity extractor over the demo
+catalog's vocabulary, an intent given per case (the classifier is one input, tested elsewhere),
+and the conversation's state. No model is loaded; every case runs in milliseconds."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.constraints import SearchConstraints
+from bot.dialogue.frame import Context, Superlative, understand
+from bot.nlu.entities import EntityExtractor
+from bot.nlu.parser import Parse
+from bot.nlu.vocabulary import CatalogVocabulary
+from catalog import DEMO_PRODUCTS
+from retrieval.importer import read_catalog
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor(CatalogVocabulary.from_products(read_catalog(DEMO_PRODUCTS, "jsonl").products))
+
+
+MEASURES = frozenset({"capacity_people", "weight_lb", "capacity_liters", "battery_life_hours"})
+NOTHING = Context(measures=MEASURES)
+# A list of earbuds is on screen (a search the shopper made).
+EARBUDS = Context(has_results=True, search=SearchConstraints(query="noise cancelling earbuds", category="Earbuds"), measures=MEASURES)
+# Boots are shown and the bot named one of them.
+BOOTS_NAMED = Context(has_results=True, focus="SB-00058", search=SearchConstraints(query="boots", category="Hiking Boots"), measures=MEASURES)
+# Gift ideas are on screen.
+GIFTS = Context(has_results=True, suggested=True, search=SearchConstraints(query="gift"), measures=MEASURES)
+SIZE_ASKED = Context(has_results=True, focus="SB-00001", pending_add="SB-00001")
+HANDOFF_OFFERED = Context(offered_handoff=True)
+SEARCH_OFFERED = Context(has_results=True, offered_search=True, search=SearchConstraints(query="t-shirts", color="blue", size="M"))
+CART = Context(has_results=True, has_cart=True)
+
+
+def frame_of(extractor: EntityExtractor, text: str, intent: str, context: Context):
+    return understand(Parse(text, intent, 0.9, [(intent, 0.9)], extractor.extract(text)), context)
+
+
+ROUTES = [
+    # (message, classifier's intent, what the conversation shows, act)
+    ("show me black t-shirts in size M", "product_search", NOTHING, "search"),
+    ("noise cancelling earbuds", "product_search", NOTHING, "search"),
+    ("under 40 bucks", "product_search", EARBUDS, "narrow"),
+    ("under 40 bucks", "refine", EARBUDS, "narrow"),
+    ("in blue instead", "product_search", EARBUDS, "narrow"),
+    ("anything cheaper?", "refine", EARBUDS, "narrow"),
+    ("only the ones in stock", "refine", EARBUDS, "narrow"),
+    ("in red?", "refine", BOOTS_NAMED, "narrow"),
+    ("women's", "product_search", BOOTS_NAMED, "narrow"),
+    ("what about speakers", "product_search", EARBUDS, "search"),
+    ("show me running shoes", "product_search", EARBUDS, "search"),
+    ("show more", "refine", EARBUDS, "more"),
+    ("next", "refine", EARBUDS, "more"),
+    ("is it waterproof?", "product_question", BOOTS_NAMED, "question"),
+    ("is it waterproof?", "refine", BOOTS_NAMED, "question"),
+    ("does it come in size 10?", "product_question", BOOTS_NAMED, "question"),
+    ("tell me more about the first one", "product_question", EARBUDS, "question"),
+    ("tell me more about the first one", "compare", EARBUDS, "question"),
+    ("how much is the second one", "compare", EARBUDS, "question"),
+    ("compare the first two", "compare", EARBUDS, "compare"),
+    ("what's the difference between them", "compare", EARBUDS, "compare"),
+    ("which is the cheapest?", "compare", EARBUDS, "choose"),
+    ("which one is cheapest", "product_question", EARBUDS, "choose"),
+    ("which has the best reviews?", "compare", EARBUDS, "choose"),
+    ("which has the best reviews?", "product_question", EARBUDS, "choose"),
+    ("which of them is the most expensive", "compare", EARBUDS, "choose"),
+    ("the cheapest TV", "product_search", NOTHING, "search"),
+    ("add the first one to my cart", "add_to_cart", EARBUDS, "cart_add"),
+    ("add it to my cart", "add_to_cart", BOOTS_NAMED, "cart_add"),
+    ("add the cheapest one", "add_to_cart", EARBUDS, "cart_add"),
+    ("M", "product_search", SIZE_ASKED, "cart_add"),
+    ("size 10", "product_search", SIZE_ASKED, "cart_add"),
+    ("what's in my cart?", "place_order", CART, "cart_view"),
+    ("remove it from my cart", "add_to_cart", CART, "cart_remove"),
+    ("check out", "place_order", CART, "checkout"),
+    ("yes please", "affirm", HANDOFF_OFFERED, "handoff"),
+    ("yes, show them", "affirm", SEARCH_OFFERED, "accept"),
+    ("where is my order 10002?", "order_status", NOTHING, "order"),
+    ("cancel my order", "order_cancel", NOTHING, "order"),
+    ("what's your return policy?", "return_refund", EARBUDS, "policy"),
+    ("how long does shipping take", "shipping_info", NOTHING, "policy"),
+    ("let me talk to a person", "human_handoff", EARBUDS, "handoff"),
+    ("hello", "greet", NOTHING, "smalltalk"),
+    ("thanks!", "thanks", EARBUDS, "smalltalk"),
+    ("a gift for my wife", "recommend", NOTHING, "recommend"),
+    ("it's for my daughter, she's 8", "recommend", GIFTS, "narrow"),
+    ("it's for my daughter, she's 8", "feedback", GIFTS, "narrow"),
+    ("she loves animals", "feedback", GIFTS, "narrow"),
+    ("she loves animals", "recommend", GIFTS, "narrow"),
+    ("under $30", "refine", GIFTS, "narrow"),
+    ("more like the first one", "recommend", EARBUDS, "similar"),
+    ("what goes with it?", "recommend", BOOTS_NAMED, "complements"),
+    ("not for me", "feedback", GIFTS, "dismiss"),
+    ("I wear a size 10", "feedback", NOTHING, "preference"),
+    ("what do people say about it?", "product_question", BOOTS_NAMED, "reviews"),
+    ("not that brand", "refine", EARBUDS, "narrow"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent", "context", "act"), ROUTES, ids=[f"{r[0]}|{r[1]}" for r in ROUTES])
+def test_each_message_goes_to_the_skill_its_conversation_calls_for(extractor, text, intent, context, act):
+    assert frame_of(extractor, text, intent, context).act == act
+
+
+CONSTRAINTS = [
+    # (message, the constraints it states)
+    ("women's hiking boots", {"gender": "women", "category": "Hiking Boots"}),
+    ("men's running shoes under $80", {"gender": "men", "price_max": 80.0}),
+    ("a tent for 4 people", {"at_least": {"capacity_people": 4.0}}),
+    ("a 4-person tent", {"at_least": {"capacity_people": 4.0}}),
+    ("waterproof boots", {"attributes": {"waterproof": "yes"}}),
+    ("noise-cancelling earbuds", {"attributes": {"noise_cancelling": "yes"}}),
+    ("something not waterproof", {"attributes": {"waterproof": "no"}}),
+    ("only in stock please", {"in_stock": True}),
+    ("in red, size 11", {"color": "red", "size": "11"}),
+    ("he already has a coffee maker", {"exclude_categories": ["Coffee Makers"]}),
+    ("anything but coffee makers", {"exclude_categories": ["Coffee Makers"]}),
+    ("a backpack lighter than 3 lb", {"at_most": {"weight_lb": 3.0}}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONSTRAINTS, ids=[c[0] for c in CONSTRAINTS])
+def test_constraints_are_read_from_the_message(extractor, text, expected):
+    stated = frame_of(extractor, text, "product_search", NOTHING).constraints
+    for name, value in expected.items():
+        got = getattr(stated, name)
+        if name in ("category",) or name == "exclude_categories":
+            got = [g.lower() for g in got] if isinstance(got, list) else (got or "").lower()
+            value = [v.lower() for v in value] if isinstance(value, list) else value.lower()
+        assert got == value, f"{name}: {got!r}"
+
+
+def test_a_question_about_it_does_not_become_a_filter(extractor):
+    frame = frame_of(extractor, "is it waterproof?", "product_question", BOOTS_NAMED)
+    assert frame.act == "question" and frame.feature == "waterproof"
+
+
+SUPERLATIVES = [
+    ("which is the cheapest?", Superlative("price", False)),
+    ("the least expensive one", Superlative("price", False)),
+    ("which one is the priciest", Superlative("price", True)),
+    ("which has the best reviews?", Superlative("rating", True)),
+    ("the best rated one", Superlative("rating", True)),
+    ("which has the most reviews", Superlative("review_count", True)),
+    ("which is the lightest", Superlative("weight_lb", False)),
+    ("which tent holds the most people? the biggest capacity", Superlative("capacity_liters", True)),
+    ("which has the longest battery life", Superlative("battery_life_hours", True)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SUPERLATIVES, ids=[s[0] for s in SUPERLATIVES])
+def test_superlatives_name_a_field_and_an_end(extractor, text, expected):
+    assert frame_of(extractor, text, "product_question", EARBUDS).superlative == expected
+
+
+def test_cheaper_is_relative_to_what_is_shown(extractor):
+    frame = frame_of(extractor, "anything cheaper?", "refine", EARBUDS)
+    assert frame.cheaper and frame.constraints.price_max is None
+
+
+def test_a_new_category_starts_a_new_topic_and_a_budget_does_not(extractor):
+    assert frame_of(extractor, "show me speakers", "product_search", EARBUDS).new_topic
+    assert not frame_of(extractor, "under $40", "product_search", EARBUDS).new_topic
+
+
+def test_merging_narrows_and_replaces_what_the_message_restates():
+    current = SearchConstraints(query="t-shirts", category="T-Shirts", color="black", size="M", price_max=50)
+    narrowed = current.merged(SearchConstraints(color="blue"))
+    assert (narrowed.category, narrowed.color, narrowed.size, narrowed.price_max) == ("T-Shirts", "blue", "M", 50)
+    # A floor above the old ceiling replaces the range instead of making it empty.
+    assert current.merged(SearchConstraints(price_min=80)).price_max is None
+    assert narrowed.added_by(SearchConstraints(color="blue")) == ["color"]
+    assert narrowed.without("size").size is None
+
+
+def test_constraints_become_exact_filters():
+    filters = SearchConstraints(gender="women", attributes={"waterproof": "yes"}, at_least={"capacity_people": 4},
+                                exclude_categories=["Coffee Makers"], price_min=90, price_max=20).filters()  # fmt: skip
+    assert filters.gender == "women" and filters.attributes == {"waterproof": "yes"}
+    assert filters.at_least == {"capacity_people": 4} and filters.exclude_categories == ["Coffee Makers"]
+    assert (filters.min_price, filters.max_price) == (20, 90)  # a reversed range is read the sensible way

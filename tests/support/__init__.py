@@ -1,0 +1,1 @@
+"""What the tests and the benchmarks run Shopbot against: real server processes and a fake model endpoint."""
