@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import click
@@ -32,6 +33,8 @@ def register(main: click.Group) -> None:
         from bot.store.orders import SQLiteOrderSource
         from bot.store.sqlite import SQLiteConversationStore
 
+        if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
+            raise click.BadParameter(f"{currency!r} is not a three-letter currency code such as INR or EUR", param_hint="--currency")
         settings = settings_of(ctx)
         if currency is None:
             with open_catalog(settings) as catalog:

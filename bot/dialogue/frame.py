@@ -115,8 +115,11 @@ _SHOW_THEM = re.compile(r"^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|please)?[\s,!]*(?:s
 _ABOUT_RECIPIENT = re.compile(r"^\s*(?:she|he|they|her|his|their|it'?s for|its for|(?:she|he|they)'?(?:s|re|'s|'re))\b", re.I)
 _CART_VIEW = re.compile(r"\b(?:what'?s in|show|see|view|check)\b.*\bcart\b|\bmy cart\b\s*\??$", re.I)
 _REMOVE = re.compile(r"\b(?:remove|delete|take out|drop)\b", re.I)
-_MORE = re.compile(r"^\s*(?:show\s+(?:me\s+)?)?(?:more|next(?:\s+page)?|others?|any\s*(?:thing|one)?\s*else|what\s+else)"
-                   r"(?:\s+(?:please|results|options|ones))?\s*[?.!]*\s*$", re.I)  # fmt: skip
+_MORE = re.compile(
+    r"^\s*(?:show\s+(?:me\s+)?)?(?:more|next(?:\s+page)?|others?|any\s+others?|any\s*(?:thing|one)?\s*else|what\s+else)"
+    r"(?:\s+(?:do\s+you\s+have|is\s+there|have\s+you\s+got))?(?:\s+(?:please|results|options|ones))?\s*[?.!]*\s*$",
+    re.I,
+)
 _OTHER_BRAND = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand)\b", re.I)
 _DISMISS = re.compile(
     r"\b(?:not for me|not interested(?: in (?:it|that|this|the \w+ one))?|(?:i )?don'?t (?:like|want) (?:it|that|this|the \w+ one)"
@@ -137,7 +140,7 @@ _ORDER_WORDS = re.compile(r"\b(?:cart|check ?out|order|basket|buy (?:it|them|the
 # "not coffee makers", "anything but rugs", "he already has a coffee maker": the next name is ruled out.
 _EXCLUDING = re.compile(
     r"\b(?:not|no|except|excluding|other than|but|without|instead of|anything but|(?:already|alrdy) (?:has|have|owns?|got)"
-    r"|(?:has|have|owns?) (?:already|got))\s+(?:an?\s+|any\s+|the\s+|one\s+|some\s+|more\s+)?$",
+    r"|(?:has|have|owns?) (?:already|got))\s+(?:from\s+|by\s+|made by\s+)?(?:an?\s+|any\s+|the\s+|one\s+|some\s+|more\s+)?$",
     re.I,
 )
 _COMPARE_WORDS = re.compile(r"\b(?:compare|comparison|difference|differ|versus|vs\.?|better|which (?:one|of))\b", re.I)
@@ -328,7 +331,7 @@ def understand(parse: Parse, context: Context) -> Frame:
         if context.has_cart or _ORDER_WORDS.search(text):
             return frame("checkout")
         return frame("search")
-    if intent == "compare":
+    if intent == "compare" and not (constraint_types and reference is None):
         return frame("compare")
     if intent == "product_question":
         # A question about a product (shown, in focus or named: a title may hold "Women's" or a

@@ -146,6 +146,8 @@ def _measure(match: re.Match[str], keys: list[str], text: str) -> dict[str, obje
         # longest named first ("bag weight" over "weight"); "lighter than" names the weight.
         lowered = _WEIGHT_WORDS.sub("weight", text.lower())
         named = [k for k in keys if k.rpartition("_")[0].replace("_", " ") in lowered]
+        if not named:  # "30 hours of battery" names battery_life_hours by its first word
+            named = [k for k in keys if re.search(rf"\b{re.escape(k.split('_')[0])}", lowered)]
         if not named:
             return None
         keys = sorted(named, key=lambda k: -len(k.rpartition("_")[0]))

@@ -152,3 +152,15 @@ async def test_an_unreachable_order_api_is_said_so_never_guessed(
     setattr(fake, failure, True)
     with pytest.raises(OrderSourceUnavailableError, match="can't reach"):
         await source.get("A-1001")
+
+
+def test_orders_import_names_a_bad_currency_code_and_imports_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text('{"number": "12345", "status": "processing", "total": 10, "items": []}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "orders", "import", str(orders), "--currency", "rupees"])
+    assert result.exit_code == 2 and "three-letter currency code" in result.output
+    assert not (tmp_path / "data" / "shopbot.db").exists()
