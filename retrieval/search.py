@@ -12,6 +12,7 @@ import numpy as np
 
 from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
+from retrieval.coverage import Coverage
 from retrieval.filters import FilterIndex, SearchFilters
 from retrieval.indexing import SearchIndex
 from retrieval.store import CatalogStore, UpsertCounts
@@ -83,7 +84,9 @@ class ProductSearch:
         self.index_root = index_root
         self.fusion = fusion or FusionParams()
         self._write_lock = threading.Lock()
-        self._filters = FilterIndex(store.filter_rows(), index.vectors.row_ids)
+        rows = store.filter_rows()
+        self._filters = FilterIndex(rows, index.vectors.row_ids)
+        self._coverage = Coverage(rows)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -135,6 +138,15 @@ class ProductSearch:
         """How many products satisfy `filters`: an exact count over the catalog, unlike the
         length of a result list, which `k` caps."""
         return int(np.count_nonzero(self._filters.mask(filters or SearchFilters())))
+
+    @property
+    def coverage(self) -> Coverage:
+        """What the catalog sells, in its own words (retrieval/coverage.py)."""
+        return self._coverage
+
+    def nearest_categories(self, text: str, k: int = 3) -> list[str]:
+        """The catalog's categories closest in meaning to `text` (for "we don't sell that; we have ...")."""
+        return self._coverage.nearest_categories(text, lambda texts: self.encoder.encode(texts), k)
 
     def numeric_attributes(self) -> frozenset[str]:
         """Attribute names that hold numbers in the catalog: fields a shopper can sort or bound by."""
@@ -214,7 +226,9 @@ class ProductSearch:
     def _after_write(self) -> None:
         if self.index_root is not None:
             self.index.save(self.index_root)
-        self._filters = FilterIndex(self.store.filter_rows(), self.index.vectors.row_ids)
+        rows = self.store.filter_rows()
+        self._filters = FilterIndex(rows, self.index.vectors.row_ids)
+        self._coverage = Coverage(rows)
 
 
 def _sorted(hits: list[Hit], sort: Sort) -> list[Hit]:

@@ -14,7 +14,8 @@ from bot.skills.base import Skill
 if TYPE_CHECKING:
     from bot.dialogue.engine import Dialogue
 
-_VAGUE = set(
+# Words that ask for something without saying what ("show me something nice").
+VAGUE = frozenset(
     "i i'm im want need looking look for some something anything a an the to buy get find show me please products "
     "product stuff things items item can you have do any what got sell good nice new recommend ideas idea".split()
 )
@@ -22,7 +23,7 @@ _VAGUE = set(
 
 def vague(d: Dialogue, state: DialogueState, req: Request) -> Plan | None:
     """One clarifying question when a request names nothing to search for."""
-    words = [w for w in re.findall(r"[a-z']+", req.text.lower()) if w not in _VAGUE]
+    words = [w for w in re.findall(r"[a-z']+", req.text.lower()) if w not in VAGUE]
     if req.parse.entities or words or state.clarified:
         return None
     state.clarified = True

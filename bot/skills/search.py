@@ -17,9 +17,11 @@ from bot.dialogue.plan import Plan, Request
 from bot.dialogue.state import PAGE, DialogueState
 from bot.generation.facts import AnswerContext, ProductFacts, money
 from bot.generation.phrasing import MAX_LISTED, numbered, product_summary, stock_note
+from bot.nlu.entities.words import COMMON_WORDS, STOPWORDS
 from bot.nlu.parser import Parse
 from bot.skills import clarify, smalltalk, suggestions
 from bot.skills.base import Skill, list_checks
+from retrieval.coverage import fold, words
 from retrieval.search import Sort
 
 if TYPE_CHECKING:
@@ -28,6 +30,11 @@ if TYPE_CHECKING:
 # Search hits kept per request (eight pages): a limit, never reported as a number found.
 SEARCH_CAP = 40
 _OTHER_BRAND_RE = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand|no more)\b", re.I)
+# Words that qualify a request without naming a product ("the latest", "your best").
+_ASKING = frozenset("latest newest best top cheapest cheap cheaper popular recommended offer offers sell sells carry stock available".split())
+_INTEREST = re.compile(r"\b(?:loves?|likes?|enjoys?|into|fan of|passionate about|hobby|hobbies)\b", re.I)
+# Entities that name a kind of product the catalog has: a request with one is never "not carried".
+_NAMES_A_KIND = {"category", "brand", "feature", "measure", "reference", "order_number"}
 # Entity types whose words are constraints, not search words: "black t-shirts in size M" searches "t-shirts".
 _CONSTRAINT_SPANS = {"color", "size", "price", "gender", "measure", "reference", "quantity", "recipient"}
 
@@ -40,9 +47,40 @@ def search_words(parse: Parse) -> str:
     return " ".join(text.split()) or parse.text
 
 
+async def not_carried(d: Dialogue, state: DialogueState, req: Request) -> Plan | None:
+    """"We don't sell kayaks": a request whose head noun the catalog never uses gets that said
+    plainly, the nearest departments the store has, and no unrelated products."""
+    if any(e.type in _NAMES_A_KIND for e in req.parse.entities) or _INTEREST.search(req.text):
+        return None  # "she loves cooking" names an interest, not a product to find
+    content = content_words(req.parse)
+    if not content or d.search.coverage.carries(content[-1]):
+        return None
+    asked = " ".join(content)
+    nearest = await d.run(lambda: d.search.nearest_categories(asked, 3))
+    facts = [f"Sorry, {d.store_name} doesn't sell {asked}."]
+    if nearest:
+        facts.append(f"The closest departments we have are {_listed(nearest)}.")
+    state.asked = None
+    return Plan(AnswerContext("clarify", req.text, store_facts=tuple(facts)), buttons=tuple(nearest),
+                payload={"not_carried": asked})  # fmt: skip
+
+
+def content_words(parse: Parse) -> list[str]:
+    """The words of a request that name what is wanted: "do you sell the latest iPhone?" -> ["iphone"]."""
+    found = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", search_words(parse).lower())
+    return [w for w in found if w not in STOPWORDS and w not in COMMON_WORDS and w not in clarify.VAGUE and w not in _ASKING
+            and "'" not in w and "’" not in w]  # fmt: skip
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 async def search_new(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     """A new search: the constraints start over from this message."""
     if (plan := clarify.vague(d, state, req)) is not None:
+        return plan
+    if (plan := await not_carried(d, state, req)) is not None:
         return plan
     wanted = SearchConstraints(query=search_words(req.parse)).merged(req.frame.constraints)
     superlative = req.frame.superlative
@@ -56,6 +94,15 @@ async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:
         return await suggestions.suggest_again(d, state, req)
     if state.search.is_empty() and not state.results:
         return await search_new(d, state, req)
+    if not req.frame.constraints.narrows() and not any(e.type in _NAMES_A_KIND for e in req.parse.entities):
+        content = content_words(req.parse)
+        if content:
+            # "A kayak for my dad" while boots are shown names another thing: not carried, or a new search.
+            if (plan := await not_carried(d, state, req)) is not None:
+                return plan
+            current = set(words(state.search.query or "")) | set(words(state.search.category or ""))
+            if fold(content[-1]) not in current:
+                return await search_new(d, state, req)
     frame = req.frame
     change = frame.constraints
     shown = await d.products(state.shown())

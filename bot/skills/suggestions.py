@@ -41,6 +41,8 @@ _FILLER = set(
 async def recommend(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     """Suggestions for a new request ("a gift for my wife", "something for running")."""
     parse = req.parse
+    if (plan := await search.not_carried(d, state, req)) is not None:
+        return plan
     wanted = SearchConstraints(query=ranking.request_query(parse)).merged(req.frame.constraints)
     state.search = wanted
     who = req.frame.recipient
@@ -94,6 +96,8 @@ async def dismiss(d: Dialogue, state: DialogueState, req: Request) -> Plan:
 async def suggest_again(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     """A follow-up on suggestions ("not that brand", "cheaper", "in black", "she loves animals")."""
     frame = req.frame
+    if (plan := await search.not_carried(d, state, req)) is not None:
+        return plan  # "a kayak for my dad": not something the store sells
     shown = await d.products(state.shown())
     change = frame.constraints
     if _OTHER_BRAND_RE.search(req.text):

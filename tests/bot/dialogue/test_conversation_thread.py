@@ -135,3 +135,19 @@ async def test_gift_follow_ups_narrow_the_gift(shopper):
     plan, text = await shopper.say("she loves animals")
     assert plan.cards, text
     assert plan.context.skill in ("recommend", "search")
+
+
+async def test_what_the_store_does_not_sell_is_said_plainly_with_nothing_unrelated(shopper):
+    words = " ".join(p["title"] + " " + " ".join(p["category"]) for p in catalog().values()).lower()
+    for request in ("do you sell kayaks?", "a guitar for my son", "show me the latest iPhone"):
+        plan, text = await shopper.say(request)
+        assert not plan.cards, request
+        assert "sell" in text.lower() and plan.buttons, request  # says so, and offers departments the store has
+        assert all(b.lower() in words for b in plan.buttons)
+    assert "kayak" not in words and "guitar" not in words and "iphone" not in words
+
+
+async def test_something_else_while_a_list_is_shown_is_not_read_as_narrowing_it(shopper):
+    await shopper.say("show me hiking boots")
+    plan, text = await shopper.say("a kayak for my dad")
+    assert not plan.cards and "sell" in text.lower()
