@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import time
 import uuid
@@ -60,7 +61,13 @@ def register(main: click.Group) -> None:
             logging.getLogger().setLevel(logging.WARNING)
             logging.getLogger("bot.services").setLevel(logging.INFO)
         code = Chat(settings, sender, interactive=sys.stdin.isatty()).run()
-        ctx.exit(code)
+        # Every turn is already saved (state and reply in one transaction) and the stores are
+        # closed. What may remain is a model worker thread finishing a forward pass, which the
+        # interpreter would wait for at exit: after Ctrl-C the shopper should not wait on it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
 
 
 @dataclass
