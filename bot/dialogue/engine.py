@@ -98,11 +98,16 @@ class Dialogue:
 
     @property
     def currency(self) -> str:
-        """The store's currency: the one most products are priced in (USD for an empty catalog)."""
+        """The store's currency: the one most products are priced in (USD for an empty catalog),
+        as of the start of the current turn (skills read it many times; the catalog once)."""
+        if self._currency is None:
+            self._refresh_currency()
+        return self._currency[1]  # type: ignore[index]
+
+    def _refresh_currency(self) -> None:
         version = self.catalog.version
         if self._currency is None or self._currency[0] != version:
             self._currency = (version, self.catalog.currency() or "USD")
-        return self._currency[1]
 
     def context(self, state: DialogueState) -> Context:
         """What the conversation shows, as the frame reader sees it."""
@@ -148,6 +153,7 @@ class Dialogue:
         if act is not None and chosen is not None and registry.owner(act) != chosen.name:
             raise registry.UnknownSkillError(f"the {chosen.name} skill does not handle {act!r}")
         run = registry.runner(act) if act is not None else None
+        self._refresh_currency()  # once per turn: a catalog import may have changed it
         remembered = preferences.stated(parse, self.currency)
         frame = understand(parse, self.context(state))
         if act is None and chosen is not None and registry.owner(frame.act) != chosen.name:
