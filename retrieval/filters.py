@@ -41,6 +41,8 @@ class SearchFilters(BaseModel):
     at_most: dict[str, float] = Field(default_factory=dict)
     # Category subtrees left out ("not coffee makers", "he already has one").
     exclude_categories: list[str] = Field(default_factory=list)
+    # Attributes (any of "a|b") a product must state, whatever the value.
+    stating: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_range(self) -> SearchFilters:
@@ -242,6 +244,8 @@ class FilterIndex:
                     continue
                 with np.errstate(invalid="ignore"):  # NaN (not stated) never passes a bound
                     mask &= numbers >= limit - 1e-9 if at_least else numbers <= limit + 1e-9
+        for keys in filters.stating:
+            mask &= self._rows_mask([r for key in keys.split("|") for rows in self._attributes.get(key, {}).values() for r in rows])
         for excluded in filters.exclude_categories:
             unwanted = [i for i, c in enumerate(self._categories) if category_matches(c, excluded)]
             mask &= ~np.isin(self._category_of, unwanted)

@@ -209,7 +209,9 @@ def stated_constraints(parse: Parse, currency: str) -> tuple[SearchConstraints, 
         if e.type == "category":
             if excluded:
                 values["exclude_categories"].append(e.value)
-            else:
+            elif "category" not in values:
+                # The first kind named is the product; later ones say what it is for
+                # ("a travel mug to keep my coffee hot", "a bag for my laptop").
                 values["category"] = e.value
         elif e.type == "brand":
             if excluded:

@@ -125,6 +125,7 @@ async def run_search(d: Dialogue, state: DialogueState, wanted: SearchConstraint
                      sort: Sort = "relevance", narrowing: SearchConstraints | None = None) -> Plan:
     """Search under `wanted`; the state takes the new list unless a narrowing found nothing."""
     query = wanted.query or req.text
+    wanted = await d.run(lambda: applicable(d, wanted))
     filters = wanted.filters()
     hits = await d.run(lambda: d.search.search(query, filters=filters, k=SEARCH_CAP, sort=sort))
     excluded = {b.lower() for b in wanted.exclude_brands}
@@ -176,6 +177,17 @@ async def no_match(d: Dialogue, state: DialogueState, wanted: SearchConstraints,
     notes.append("Here are the ones I showed before.")
     context = AnswerContext("clarify", req.text, products=facts, store_facts=tuple(notes))
     return Plan(context, cards=facts, buttons=(*buttons, *(["Compare the first two"] if len(facts) >= 2 else [])))
+
+
+def applicable(d: Dialogue, wanted: SearchConstraints) -> SearchConstraints:
+    """The constraints without features that this kind of product never states: "hot" is a
+    hot sauce's heat, not something a travel mug can be, so it does not filter travel mugs."""
+    if not wanted.attributes:
+        return wanted
+    rest = wanted.model_copy(update={"attributes": {}})
+    kept = {key: value for key, value in wanted.attributes.items()
+            if d.search.count(rest.filters().model_copy(update={"stating": [key]}))}  # fmt: skip
+    return wanted if len(kept) == len(wanted.attributes) else wanted.model_copy(update={"attributes": kept})
 
 
 def nearest(d: Dialogue, wanted: SearchConstraints, change: SearchConstraints) -> tuple[SearchConstraints, int] | None:

@@ -90,3 +90,8 @@ def test_who_a_product_is_for_comes_from_its_attribute_category_or_title(attribu
 
 def test_gender_words_normalise():
     assert [normalize_gender(w) for w in ("Ladies", "mens", "boys", "unisex", None)] == ["women", "men", "kids", None, None]
+
+
+def test_stating_keeps_products_that_state_the_attribute_at_all(index):
+    assert matching(index, stating=["capacity_people"]) == {"tent-2", "tent-4", "tent-6"}
+    assert matching(index, stating=["gender|capacity_people"]) == {"women-boot", "men-boot", "tent-2", "tent-4", "tent-6"}

@@ -203,6 +203,7 @@ CONSTRAINTS = [
     ("earbuds with at least 30 hours of battery", {"at_least": {"battery_life_hours": 30.0}}),
     ("not from TrailMax", {"exclude_brands": ["TrailMax"]}),
     ("under 40 bucks", {"price_max": 40.0}),
+    ("a travel mug to keep my coffee hot", {"category": "Travel Mugs"}),
     ("over $100", {"price_min": 100.0}),
     ("women's hiking boots", {"gender": "women", "category": "Hiking Boots"}),
     ("men's running shoes under $80", {"gender": "men", "price_max": 80.0}),
