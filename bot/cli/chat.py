@@ -93,7 +93,12 @@ class Chat:
         except KeyboardInterrupt:
             click.echo("")
             _err("bye (interrupted)")
-            return 0
+            # Leave now: closing may wait on a model thread mid forward pass, and nothing needs
+            # it; every answered turn is saved (state and reply in one transaction), and a turn
+            # cut short left the conversation as it was.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
         except USER_ERRORS as exc:
             _err(f"Error: {exc}")
             return 1

@@ -68,8 +68,9 @@ async def not_carried(d: Dialogue, state: DialogueState, req: Request) -> Plan |
 def content_words(parse: Parse) -> list[str]:
     """The words of a request that name what is wanted: "do you sell the latest iPhone?" -> ["iphone"]."""
     found = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", search_words(parse).lower())
-    return [w for w in found if w not in STOPWORDS and w not in COMMON_WORDS and w not in clarify.VAGUE and w not in _ASKING
-            and "'" not in w and "’" not in w]  # fmt: skip
+    # Words of one or two letters ("M", "XL" said alone) are sizes or noise, never a product.
+    return [w for w in found if len(w) >= 3 and w not in STOPWORDS and w not in COMMON_WORDS and w not in clarify.VAGUE
+            and w not in _ASKING and "'" not in w and "’" not in w]  # fmt: skip
 
 
 def _listed(names: list[str]) -> str:
