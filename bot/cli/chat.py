@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 import time
 import uuid
@@ -60,6 +61,9 @@ def register(main: click.Group) -> None:
             # (first-start training can take minutes) and anything worse than INFO.
             logging.getLogger().setLevel(logging.WARNING)
             logging.getLogger("bot.services").setLevel(logging.INFO)
+        # Ctrl-C leaves the chat even when the shell that started it ignores SIGINT (a process
+        # started in the background inherits that, and Python would then never see the key).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         code = Chat(settings, sender, interactive=sys.stdin.isatty()).run()
         # Every turn is already saved (state and reply in one transaction) and the stores are
         # closed. What may remain is a model worker thread finishing a forward pass, which the
