@@ -109,6 +109,9 @@ class Frame:
     order_number: str | None = None
     quantity: int = 1
     asked: str | None = None  # what the bot had asked for, which this message may answer
+    other_brand: bool = False  # "not that brand", "other brands", "no more" of it
+    about: bool = False  # "tell me about", "what about": the product itself, not one fact
+    size_alone: str | None = None  # "M", "size 10": a size said on its own (an answer to "which size?")
 
 
 _SHOW_THEM = re.compile(r"^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|please)?[\s,!]*(?:show|see)\s+(?:me\s+)?(?:them|those)\b", re.I)
@@ -121,6 +124,8 @@ _MORE = re.compile(
     re.I,
 )
 _OTHER_BRAND = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand)\b", re.I)
+# What a skill reads as ruling out a brand once the act is chosen ("no more" of it, too).
+_OTHER_BRAND_WIDE = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand|no more)\b", re.I)
 _DISMISS = re.compile(
     r"\b(?:not for me|not interested(?: in (?:it|that|this|the \w+ one))?|(?:i )?don'?t (?:like|want) (?:it|that|this|the \w+ one)"
     r"|not (?:that|this|the \w+) one|hide (?:it|this|that|the \w+ one))\b",
@@ -145,6 +150,10 @@ _EXCLUDING = re.compile(
 )
 _COMPARE_WORDS = re.compile(r"\b(?:compare|comparison|difference|differ|versus|vs\.?|better|which (?:one|of))\b", re.I)
 _ABOUT = re.compile(r"\b(?:tell me (?:more )?about|more (?:info|information|details)|details (?:of|on|about)|describe)\b", re.I)
+# A question asking for the product itself ("what about the second one?"), once it is a question.
+_ABOUT_PRODUCT = re.compile(
+    r"\b(?:tell me (?:more )?about|more (?:info|information|details)|details (?:of|on|about)|what about|describe)\b", re.I
+)
 
 # Superlatives over a field, as shoppers write them. Attribute superlatives are read from the
 # attribute's own name: "the lightest" is the lowest weight_*, "the biggest capacity" capacity_*.
@@ -273,14 +282,16 @@ def understand(parse: Parse, context: Context) -> Frame:
             act=act, intent=intent, text=text, reference=reference, superlative=superlative, constraints=stated,
             new_topic=new_topic, cheaper=qualifier == "cheap" and stated.price_max is None,
             pricier=qualifier == "premium" and stated.price_min is None, asks_reviews=asks_about_reviews(text),
-            feature=feature, recipient=recipient, order_number=order_number, quantity=quantity, asked=context.asked, **extra,
+            feature=feature, recipient=recipient, order_number=order_number, quantity=quantity, asked=context.asked,
+            other_brand=_OTHER_BRAND_WIDE.search(text) is not None, about=_ABOUT_PRODUCT.search(text) is not None,
+            size_alone=_size_alone(text), **extra,
         )  # fmt: skip
 
     shows_products = context.has_results or context.focus is not None or bool(reference and "index" in reference)
     constraint_types = types & {"category", "brand", "color", "size", "price", "gender", "feature", "measure"}
 
     # Answers to a question the bot just asked come first.
-    if context.pending_add and ("size" in types or _BARE_SIZE.fullmatch(text.strip())):
+    if context.pending_add and ("size" in types or _size_alone(text)):
         return frame("cart_add")
     if context.offered_handoff and intent == "affirm" and not constraint_types:
         return frame("handoff")
@@ -362,6 +373,14 @@ def understand(parse: Parse, context: Context) -> Frame:
     if intent == "product_question":
         return frame("question")
     return frame("smalltalk")
+
+
+def _size_alone(text: str) -> str | None:
+    """The size a message is made of ("M", "size 10"), normalised; None otherwise."""
+    said = text.strip()
+    if not _BARE_SIZE.fullmatch(said):
+        return None
+    return normalize_size(re.sub(r"(?i)^size\s+", "", said))
 
 
 def _act_on_reference(intent: str, text: str, reference: dict[str, Any]) -> Act:

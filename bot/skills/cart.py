@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from bot.dialogue.plan import Plan, Request
@@ -12,12 +11,10 @@ from bot.generation.facts import money
 from bot.generation.phrasing import facts_or
 from bot.skills.base import Skill
 from bot.skills.product_answer import by_superlative
-from retrieval.catalog import normalize_size
 
 if TYPE_CHECKING:
     from bot.dialogue.engine import Dialogue
 
-_BARE_SIZE_RE = re.compile(r"(?:size\s+)?(?:\d{1,2}(?:\.5)?|XXS|XS|S|M|L|XL|XXL|XXXL)", re.I)
 
 
 async def add(d: Dialogue, state: DialogueState, req: Request) -> Plan:
@@ -36,8 +33,8 @@ async def add(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     product = products[0]
     state.remember_focus(product.id)
     chosen_size = req.frame.constraints.size or state.search.size
-    if state.pending_add and _BARE_SIZE_RE.fullmatch(parse.text.strip()):
-        chosen_size = normalize_size(re.sub(r"(?i)^size\s+", "", parse.text.strip()))
+    if state.pending_add and req.frame.size_alone:
+        chosen_size = req.frame.size_alone
     chosen_color = req.frame.constraints.color or state.search.color
     facts = ProductFacts.from_product(product)
     if not product.in_stock:

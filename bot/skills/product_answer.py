@@ -7,7 +7,6 @@ else one named in the message. The answer states the fact from the product's own
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from bot.dialogue.frame import Superlative
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from bot.dialogue.engine import Dialogue
     from bot.generation.checker import Violation
 
-_ABOUT_RE = re.compile(r"\b(?:tell me (?:more )?about|more (?:info|information|details)|details (?:of|on|about)|what about|describe)\b", re.I)
 
 
 async def question(d: Dialogue, state: DialogueState, req: Request) -> Plan:
@@ -48,7 +46,7 @@ async def answer_about(d: Dialogue, state: DialogueState, req: Request, product:
     """A product answer: the fact asked for, or the product itself for "tell me about it"."""
     state.remember_focus(product.id)
     encoder = d.encoder
-    about = _ABOUT_RE.search(req.text) is not None or req.frame.act == "choose"
+    about = req.frame.about or req.frame.act == "choose"
     findings = [] if about else await d.run(lambda: answer_question(product, req.text, encoder))
     facts = ProductFacts.from_product(product)
     context = AnswerContext("product_answer", req.text, products=(facts,), findings=tuple(findings),

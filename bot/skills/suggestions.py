@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 # Suggestions computed per request: enough for two more pages after the first.
 SUGGESTIONS = 15
-_OTHER_BRAND_RE = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand|no more)\b", re.I)
 # Words of a follow-up that add nothing to what is suggested ("she really loves animals" -> "animals").
 _FILLER = set(
     "i i'm im me my want need looking look for some something anything a an the to buy get find show please any "
@@ -100,7 +99,7 @@ async def suggest_again(d: Dialogue, state: DialogueState, req: Request) -> Plan
         return plan  # "a kayak for my dad": not something the store sells
     shown = await d.products(state.shown())
     change = frame.constraints
-    if _OTHER_BRAND_RE.search(req.text):
+    if req.frame.other_brand:
         # The brand of the suggestion referred to, else of the first one shown (the
         # anchor of "what goes with this" is not a suggestion).
         referred = (await d.referred(state, req)) if frame.reference else []
