@@ -84,9 +84,8 @@ class ProductSearch:
         self.index_root = index_root
         self.fusion = fusion or FusionParams()
         self._write_lock = threading.Lock()
-        rows = store.filter_rows()
-        self._filters = FilterIndex(rows, index.vectors.row_ids)
-        self._coverage = Coverage(rows)
+        self._filters = FilterIndex(store.filter_rows(), index.vectors.row_ids)
+        self._coverage: Coverage | None = None  # built on first use, not at start-up
 
     # -- reads -------------------------------------------------------------------------
 
@@ -142,11 +141,14 @@ class ProductSearch:
     @property
     def coverage(self) -> Coverage:
         """What the catalog sells, in its own words (retrieval/coverage.py)."""
-        return self._coverage
+        coverage = self._coverage
+        if coverage is None:
+            coverage = self._coverage = Coverage(self.store.filter_rows())
+        return coverage
 
     def nearest_categories(self, text: str, k: int = 3) -> list[str]:
         """The catalog's categories closest in meaning to `text` (for "we don't sell that; we have ...")."""
-        return self._coverage.nearest_categories(text, lambda texts: self.encoder.encode(texts), k)
+        return self.coverage.nearest_categories(text, lambda texts: self.encoder.encode(texts), k)
 
     def numeric_attributes(self) -> frozenset[str]:
         """Attribute names that hold numbers in the catalog: fields a shopper can sort or bound by."""
@@ -226,9 +228,8 @@ class ProductSearch:
     def _after_write(self) -> None:
         if self.index_root is not None:
             self.index.save(self.index_root)
-        rows = self.store.filter_rows()
-        self._filters = FilterIndex(rows, self.index.vectors.row_ids)
-        self._coverage = Coverage(rows)
+        self._filters = FilterIndex(self.store.filter_rows(), self.index.vectors.row_ids)
+        self._coverage = None
 
 
 def _sorted(hits: list[Hit], sort: Sort) -> list[Hit]:

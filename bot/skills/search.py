@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 # Search hits kept per request (eight pages): a limit, never reported as a number found.
 SEARCH_CAP = 40
-_OTHER_BRAND_RE = re.compile(r"\b(?:not (?:that|this) brand|other brands?|different brand|no more)\b", re.I)
 # Words that qualify a request without naming a product ("the latest", "your best").
 _ASKING = frozenset("latest newest best top cheapest cheap cheaper popular recommended offer offers sell sells carry stock available".split())
 _INTEREST = re.compile(r"\b(?:loves?|likes?|enjoys?|into|fan of|passionate about|hobby|hobbies)\b", re.I)
@@ -53,7 +52,8 @@ async def not_carried(d: Dialogue, state: DialogueState, req: Request) -> Plan |
     if any(e.type in _NAMES_A_KIND for e in req.parse.entities) or _INTEREST.search(req.text):
         return None  # "she loves cooking" names an interest, not a product to find
     content = content_words(req.parse)
-    if not content or d.search.coverage.carries(content[-1]):
+    # Off the event loop: the first call builds the catalog's word list.
+    if not content or await d.run(lambda: d.search.coverage.carries(content[-1])):
         return None
     asked = " ".join(content)
     nearest = await d.run(lambda: d.search.nearest_categories(asked, 3))
@@ -107,7 +107,7 @@ async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     frame = req.frame
     change = frame.constraints
     shown = await d.products(state.shown())
-    if _OTHER_BRAND_RE.search(req.text):
+    if req.frame.other_brand:
         focus = await d.product(state.focus) if state.focus else None
         brands = {p.brand for p in ([focus] if focus else shown[:1]) if p and p.brand}
         change = change.model_copy(update={"exclude_brands": sorted({*change.exclude_brands, *brands})})
