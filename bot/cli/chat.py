@@ -63,7 +63,13 @@ def register(main: click.Group) -> None:
             logging.getLogger("bot.services").setLevel(logging.INFO)
         # Ctrl-C leaves the chat even when the shell that started it ignores SIGINT (a process
         # started in the background inherits that, and Python would then never see the key).
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        # The handler is our own, not signal.default_int_handler: asyncio.Runner replaces that one
+        # during a turn with a handler that only cancels the turn's task, and a key pressed after
+        # the turn's last await was then lost and the chat went back to waiting for a line.
+        # A blocked signal is inherited too (some supervisors and CI runners block SIGINT), and a
+        # blocked key stays pending forever whatever the handler; so unblock it as well.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         code = Chat(settings, sender, interactive=sys.stdin.isatty()).run()
         # Every turn is already saved (state and reply in one transaction) and the stores are
         # closed. What may remain is a model worker thread finishing a forward pass, which the
@@ -72,6 +78,11 @@ def register(main: click.Group) -> None:
         sys.stderr.flush()
         logging.shutdown()
         os._exit(code)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C: stop whatever runs, a turn included; every answered turn is already saved."""
+    raise KeyboardInterrupt
 
 
 @dataclass

@@ -147,10 +147,18 @@ def test_new_starts_another_conversation(data: Path, first_run: subprocess.Compl
     assert "Your cart is empty." in cart.text
 
 
-def test_ctrl_c_leaves_cleanly(data: Path) -> None:
+def _as_a_background_job() -> None:
+    """Start the chat as shells and CI runners start background jobs: SIGINT ignored and blocked."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("during_turn", [False, True], ids=["between-turns", "mid-turn"])
+def test_ctrl_c_leaves_cleanly(data: Path, during_turn: bool) -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "bot", "chat", "--generator", "template", "--new"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(data),
+        preexec_fn=_as_a_background_job,
     ) as proc:  # fmt: skip
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         lines: queue.Queue[str] = queue.Queue()
@@ -167,6 +175,11 @@ def test_ctrl_c_leaves_cleanly(data: Path) -> None:
             seen = ""
             while "[1]" not in seen:  # the greeting's quick replies: the chat now waits for the next line
                 seen = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            if during_turn:  # the key lands while a search is being answered
+                proc.stdin.write("show me running shoes under $100\n")
+                proc.stdin.flush()
+                while not seen.startswith("you: show me"):
+                    seen = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=60) == 0
             drain.join(timeout=10)
