@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -69,8 +71,65 @@ class Encoder(ABC):
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        """Encode one query into a (dim,) unit vector."""
-        return self.encode_batch([text])[0]
+        """Encode one query into a (dim,) unit vector; a text seen recently is not encoded again."""
+        return self.encode_cached([text])[0]
+
+    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode texts as `encode` does, reusing the vectors of recently encoded texts.
+
+        Shoppers repeat themselves and each other: the same query refined, the same question
+        about a product, the same review sentences every time that product is asked about.
+        A text's vector never changes, so it is kept by its text.
+        """
+        cache = self._vector_cache()
+        vectors = [cache.get(t) for t in texts]
+        missing = sorted({t for t, v in zip(texts, vectors, strict=True) if v is None})
+        if missing:
+            fresh = dict(zip(missing, self.encode(missing), strict=True))
+            cache.put_many(fresh)
+            vectors = [fresh[t] if v is None else v for t, v in zip(texts, vectors, strict=True)]
+        if not vectors:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack(vectors)  # type: ignore[arg-type]
+
+    def forget(self) -> None:
+        """Drop the kept vectors: the next text is encoded as if never seen (benchmarks)."""
+        self._vector_cache().clear()
+
+    def _vector_cache(self) -> VectorCache:
+        cache = self.__dict__.get("_vectors")
+        if cache is None:
+            cache = self.__dict__.setdefault("_vectors", VectorCache())
+        return cache
+
+
+class VectorCache:
+    """The vectors of the most recently used texts (least recently used dropped first), thread-safe."""
+
+    def __init__(self, size: int = 8192) -> None:  # 8,192 x 384 floats: 12 MB
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        """The kept vector of `text`, or None."""
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep these vectors, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._vectors.update(vectors)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every vector."""
+        with self._lock:
+            self._vectors.clear()
 
 
 def _model_id(path: Path) -> str:

@@ -80,7 +80,6 @@ class ProductSearch:
         self.store = store
         self.index = index
         self.encoder = encoder
-        self._query_cache: dict[str, np.ndarray] = {}
         self.index_root = index_root
         self.fusion = fusion or FusionParams()
         self._write_lock = threading.Lock()
@@ -160,14 +159,8 @@ class ProductSearch:
         return self._ids(self.index.vectors.search(vector, n, allowed=mask))
 
     def _query_vector(self, query: str) -> np.ndarray:
-        """The query's embedding; recent ones are kept, since refinements re-run the same query."""
-        vector = self._query_cache.get(query)
-        if vector is None:
-            vector = self.encoder.encode_query(query)
-            self._query_cache[query] = vector
-            while len(self._query_cache) > 1024:
-                self._query_cache.pop(next(iter(self._query_cache)))
-        return vector
+        """The query's embedding; the encoder keeps recent ones, since refinements re-run the same query."""
+        return self.encoder.encode_query(query)
 
     def lexical_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, BM25) best first, among rows allowed by `mask`."""

@@ -9,8 +9,6 @@ or review sentence most similar to the question. When nothing matches, the findi
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 
 import numpy as np
 
@@ -127,34 +125,13 @@ def _sentences(product: Product) -> list[tuple[str, str]]:
     return [(source, s) for source, s in out if safe_quote(s)]
 
 
-# Sentence vectors of recently asked-about products: shoppers ask about the same products,
-# and encoding a product's description and reviews costs tens of forward passes.
-_VECTORS: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
-_VECTORS_LOCK = threading.Lock()
-_VECTORS_KEPT = 256
-
-
-def _sentence_vectors(product: Product, candidates: list[tuple[str, str]], encoder: Encoder) -> np.ndarray:
-    key = (product.id, hash(tuple(s for _, s in candidates)), id(encoder))
-    with _VECTORS_LOCK:
-        vectors = _VECTORS.get(key)
-        if vectors is not None:
-            _VECTORS.move_to_end(key)
-            return vectors
-    vectors = encoder.encode([s for _, s in candidates])
-    with _VECTORS_LOCK:
-        _VECTORS[key] = vectors
-        while len(_VECTORS) > _VECTORS_KEPT:
-            _VECTORS.popitem(last=False)
-    return vectors
-
-
 def _best_sentence(product: Product, question: str, encoder: Encoder | None) -> tuple[str, str] | None:
     candidates = _sentences(product)
     if not candidates:
         return None
     if encoder is not None:
-        scores = _sentence_vectors(product, candidates, encoder) @ encoder.encode_query(question)
+        # The encoder keeps recent vectors by text: a product asked about again costs no forward pass.
+        scores = encoder.encode_cached([s for _, s in candidates]) @ encoder.encode_query(question)
         best = int(np.argmax(scores))
         return candidates[best] if scores[best] >= MIN_SIMILARITY else None
     asked = {w for w in _words(question) if w not in _STOP and len(w) > 2}

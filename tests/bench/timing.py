@@ -35,4 +35,4 @@ def time_calls(
 
 def encoder_baseline(encoder: Encoder, repeat: int = 50) -> float:
     """Median seconds of one bare forward pass for a typical shopper query."""
-    return statistics.median(time_calls(lambda: encoder.encode_query("waterproof hiking boots under 100"), repeat))
+    return statistics.median(time_calls(lambda: encoder.encode_batch(["waterproof hiking boots under 100"]), repeat))
