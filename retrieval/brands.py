@@ -7,7 +7,9 @@ brand when the catalog's own statistics say it names a maker rather than a kind 
 - it starts at least MIN_TITLES titles (a brand recurs; a one-off first word says nothing);
 - it mostly stands at the start: at least MIN_LEADING_SHARE of the titles holding it begin
   with it ("Remote" starts two titles but sits inside sixty others: a generic word);
-- it is not a word of the catalog's category names ("Smartwatches", "Kitchen", "Men").
+- it is not a word of the catalog's category names ("Smartwatches", "Kitchen", "Men");
+- it starts no title of a product whose stated brand is another ("Red Shoes" by Fashion
+  Express: "Red Onions" and "Red Tongs" are not by a maker called Red).
 
 A brandless title that starts with a brand the catalog does state gets that brand too.
 
@@ -76,6 +78,9 @@ def title_brands(products: Iterable[tuple[str, str, str | None, str]]) -> dict[s
     anywhere: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     firsts: dict[str, str] = {}
+    # Words that start titles of products whose stated brand is another: "Red Shoes" by
+    # Fashion Express says "Red" starts titles without being a maker.
+    not_makers: set[str] = set()
     for pid, title, brand, _ in items:
         anywhere.update({_fold(_clean(w)) for w in _WORD_RE.findall(title)})
         word = _leading(title)
@@ -86,6 +91,8 @@ def title_brands(products: Iterable[tuple[str, str, str | None, str]]) -> dict[s
         spellings.setdefault(key, Counter())[word] += 1
         if not brand:
             firsts[pid] = key
+        elif not brand.strip().lower().startswith(word.lower()):
+            not_makers.add(key)
     out: dict[str, str] = {}
     # Longest stated brand first, so "Loom & Co" wins over a shorter stated "Loom".
     stated = sorted(known, key=len, reverse=True)
@@ -99,6 +106,6 @@ def title_brands(products: Iterable[tuple[str, str, str | None, str]]) -> dict[s
             continue
         key = firsts[pid]
         if (leading[key] >= MIN_TITLES and leading[key] >= MIN_LEADING_SHARE * anywhere[key]
-                and key not in generic):
+                and key not in generic and key not in not_makers):
             out[pid] = spellings[key].most_common(1)[0][0]
     return out

@@ -133,6 +133,7 @@ class FilterIndex:
         self._brands: dict[str, list[int]] = defaultdict(list)
         self._colors: dict[str, list[int]] = defaultdict(list)
         self._colors_in_stock: dict[str, list[int]] = defaultdict(list)
+        self._title_words: dict[str, list[int]] = defaultdict(list)  # of products stating no colours
         self._sizes: dict[str, list[int]] = defaultdict(list)
         self._sizes_in_stock: dict[str, list[int]] = defaultdict(list)
         self._variants: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -163,6 +164,10 @@ class FilterIndex:
                 self._colors[c].append(row)
             for c in fr.colors_in_stock:
                 self._colors_in_stock[c].append(row)
+            if not fr.colors:
+                # A catalog without colour data still names colours in titles ("Red Shoes").
+                for word in set(re.findall(r"[a-z]+", fr.title.lower())):
+                    self._title_words[word].append(row)
             for s in fr.sizes:
                 self._sizes[s].append(row)
             for s in fr.sizes_in_stock:
@@ -223,7 +228,10 @@ class FilterIndex:
             mask &= np.isin(self._category_of, wanted)
         if filters.color:
             colors = self._colors_in_stock if filters.in_stock else self._colors
-            mask &= self._rows_mask(colors.get(normalize_color(filters.color), []))
+            color = normalize_color(filters.color)
+            stated = self._rows_mask(colors.get(color, []))
+            titled = [self._rows_mask(self._title_words.get(w, [])) for w in color.split()]
+            mask &= stated | (np.logical_and.reduce(titled) if titled else stated)
         if filters.size:
             sizes = self._sizes_in_stock if filters.in_stock else self._sizes
             mask &= self._rows_mask(sizes.get(normalize_size(filters.size), []))

@@ -251,6 +251,10 @@ class CatalogStore:
         """Product id -> fingerprint of its searchable text, for incremental index sync."""
         return dict(self._db.execute("SELECT id, fingerprint FROM products"))
 
+    def names(self) -> list[tuple[str, str, str | None, str]]:
+        """(id, title, brand, category) of every product: what shoppers call them, and what they are."""
+        return list(self._db.execute("SELECT id, json_extract(data, '$.title'), brand, category FROM products ORDER BY pk"))
+
     def filter_rows(self) -> list[FilterRow]:
         """The filterable columns of every product."""
         rows = self._db.execute(

@@ -25,7 +25,7 @@ from bot.dialogue.plan import Plan, Request
 from bot.dialogue.resolve import by_name, resolve
 from bot.dialogue.state import DialogueState
 from bot.generation import guardrails
-from bot.generation.facts import AnswerContext, Turn
+from bot.generation.facts import AnswerContext, ProductFacts, Turn, money
 from bot.nlu.entities.prices import foreign_currency
 from bot.nlu.parser import Parse
 from bot.skills import registry
@@ -34,6 +34,7 @@ from bot.store.orders import OrderSource
 from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
 from retrieval.money import symbol
+from retrieval.names import ProductNames
 from retrieval.recommend import Recommender, ShopperProfile
 from retrieval.search import ProductSearch
 from retrieval.store import CatalogStore
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = ["Dialogue", "Plan", "Request"]
 
 T = TypeVar("T")
+# The acts about particular products: a name several products fit is asked about in these.
+_ABOUT_PRODUCTS = frozenset({"question", "reviews", "compare", "cart_add", "choose"})
 Runner = Callable[[Callable[[], T]], Awaitable[T]]
 
 
@@ -86,6 +89,7 @@ class Dialogue:
         self._own_recommender: Recommender | None = None
         self.reviews = reviews
         self._currency: tuple[int, str] | None = None  # (catalog version, code)
+        self._names: tuple[int, ProductNames] | None = None  # (catalog version, index)
 
     @property
     def recommender(self) -> Recommender:
@@ -109,14 +113,33 @@ class Dialogue:
         if self._currency is None or self._currency[0] != version:
             self._currency = (version, self.catalog.currency() or "USD")
 
-    def context(self, state: DialogueState) -> Context:
+    def context(self, state: DialogueState, named: tuple[str, ...] = (), named_close: tuple[str, ...] = ()) -> Context:
         """What the conversation shows, as the frame reader sees it."""
         return Context(
             has_results=bool(state.results), suggested=state.suggested, focus=state.focus,
             pending_add=state.pending_add, offered_handoff=state.offered_handoff, has_cart=bool(state.cart),
             offered_search=state.offered_search is not None, asked=state.asked,
             search=state.search, currency=self.currency, measures=self.search.numeric_attributes(),
+            named=named, named_close=named_close,
         )  # fmt: skip
+
+    def names(self) -> ProductNames:
+        """The catalog's product names, rebuilt when the catalog changes (call off the event loop)."""
+        version = self.catalog.version
+        if self._names is None or self._names[0] != version:
+            self._names = (version, ProductNames(self.catalog.names()))
+        return self._names[1]
+
+    async def naming(self, text: str, state: DialogueState) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The products `text` names by title: (clearly named, in its order; named about equally).
+        A name several products share is read in the categories on screen."""
+
+        def work() -> tuple[tuple[str, ...], tuple[str, ...]]:
+            names = self.names()
+            on_screen = {c for pid in [*state.shown(), *([state.focus] if state.focus else [])] if (c := names.category.get(pid))}
+            return names.several(text, prefer=on_screen), names.resolve(text, prefer=on_screen).close
+
+        return await self.run(work)
 
     # -- the turn --------------------------------------------------------------------------
 
@@ -155,7 +178,8 @@ class Dialogue:
         run = registry.runner(act) if act is not None else None
         self._refresh_currency()  # once per turn: a catalog import may have changed it
         remembered = preferences.stated(parse, self.currency)
-        frame = understand(parse, self.context(state))
+        named, close = await self.naming(parse.text, state)
+        frame = understand(parse, self.context(state, named, close))
         if act is None and chosen is not None and registry.owner(frame.act) != chosen.name:
             act = chosen.fallback_act()
         if act is not None:
@@ -170,7 +194,10 @@ class Dialogue:
 
         offered = state.offered_search
         state.asked = None  # a question the bot asked is answered (or dropped) by this message
-        plan = await (run or registry.runner(frame.act))(self, state, Request(frame, parse, shopper))
+        request = Request(frame, parse, shopper)
+        if frame.named_close and not frame.named and frame.act in _ABOUT_PRODUCTS:
+            request.close = await self.products(list(frame.named_close))
+        plan = await (run or registry.runner(frame.act))(self, state, request)
         if state.offered_search is offered:
             state.offered_search = None  # an offer stands for the next message only
         if plan.context.skill in ("search", "recommend") and (note := self.currency_note(parse)):
@@ -216,6 +243,8 @@ class Dialogue:
 
     async def referred(self, state: DialogueState, req: Request) -> list[Product]:
         """The products a message points at among those shown, in focus, or named from earlier lists."""
+        if req.frame.named and not req.frame.reference:
+            return await self.products(list(req.frame.named))  # named by title: that product, shown or not
         ids = list(dict.fromkeys([*state.results, *([state.focus] if state.focus else [])]))
         products = {p.id: p for p in await self.products(ids)}
         found = resolve(state, products, req.text, req.frame.reference)
@@ -226,7 +255,15 @@ class Dialogue:
         return by_name(req.text, await self.products(list(dict.fromkeys(earlier))[:60])) if earlier else []
 
     def which(self, req: Request, state: DialogueState) -> Plan:
-        """Ask which product the shopper means."""
+        """Ask which product the shopper means: among those the message names about equally
+        well, shown as cards (then "the second one" picks one), else in general."""
+        if req.close:
+            facts = tuple(ProductFacts.from_product(p) for p in req.close)
+            state.show([p.id for p in req.close])
+            state.suggested = False
+            listed = "; ".join(f"{p.title} ({money(p.price, p.currency)})" for p in req.close)
+            question = f"I have more than one product by that name: {listed}. Which one do you mean?"
+            return Plan(AnswerContext("clarify", req.text, products=facts, store_facts=(question,)), cards=facts)
         question = "Which product do you mean? Pick one from the list, or tell me its name."
         if not state.results:
             question = "Which product do you mean? Tell me what you're looking for and I'll find it."
@@ -235,6 +272,10 @@ class Dialogue:
     async def named(self, state: DialogueState, req: Request) -> list[Product]:
         """The product a message names: by distinctive title words among what was shown and the
         closest search hits, or, when it names a brand or category, the best hit of that brand."""
+        if req.frame.named:
+            return await self.products(list(req.frame.named))
+        if req.close:
+            return []  # several fit the name as well: the skill asks which (see `which`)
         parse = req.parse
         shown = await self.products(state.shown())
         found = by_name(parse.text, shown)

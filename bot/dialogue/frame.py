@@ -87,6 +87,9 @@ class Context:
     search: SearchConstraints = field(default_factory=SearchConstraints)
     currency: str = "USD"
     measures: frozenset[str] = frozenset()  # the catalog's numeric attribute names
+    # Products the message names by title (retrieval/names.py): clearly, or several about equally.
+    named: tuple[str, ...] = ()
+    named_close: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,14 @@ class Frame:
     other_brand: bool = False  # "not that brand", "other brands", "no more" of it
     about: bool = False  # "tell me about", "what about": the product itself, not one fact
     size_alone: str | None = None  # "M", "size 10": a size said on its own (an answer to "which size?")
+    named: tuple[str, ...] = ()  # the products the message names by title, in its order
+    named_close: tuple[str, ...] = ()  # products it names about equally well: ask which
 
 
 _SHOW_THEM = re.compile(r"^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|please)?[\s,!]*(?:show|see)\s+(?:me\s+)?(?:them|those)\b", re.I)
 _ABOUT_RECIPIENT = re.compile(r"^\s*(?:she|he|they|her|his|their|it'?s for|its for|(?:she|he|they)'?(?:s|re|'s|'re))\b", re.I)
 _CART_VIEW = re.compile(r"\b(?:what'?s in|show|see|view|check)\b.*\bcart\b|\bmy cart\b\s*\??$", re.I)
+_PUT_IN = re.compile(r"^\s*(?:please\s+)?(?:add|put|place|throw)\b", re.I)  # "add X to my cart" is not a look at it
 _REMOVE = re.compile(r"\b(?:remove|delete|take out|drop)\b", re.I)
 _MORE = re.compile(
     r"^\s*(?:show\s+(?:me\s+)?)?(?:more|next(?:\s+page)?|others?|any\s+others?|any\s*(?:thing|one)?\s*else|what\s+else)"
@@ -283,8 +289,9 @@ def understand(parse: Parse, context: Context) -> Frame:
             new_topic=new_topic, cheaper=qualifier == "cheap" and stated.price_max is None,
             pricier=qualifier == "premium" and stated.price_min is None, asks_reviews=asks_about_reviews(text),
             feature=feature, recipient=recipient, order_number=order_number, quantity=quantity, asked=context.asked,
-            other_brand=_OTHER_BRAND_WIDE.search(text) is not None, about=_ABOUT_PRODUCT.search(text) is not None,
-            size_alone=_size_alone(text), **extra,
+            other_brand=_OTHER_BRAND_WIDE.search(text) is not None,
+            about=_ABOUT_PRODUCT.search(text) is not None or _only_points(parse),
+            size_alone=_size_alone(text), named=context.named, named_close=context.named_close, **extra,
         )  # fmt: skip
 
     shows_products = context.has_results or context.focus is not None or bool(reference and "index" in reference)
@@ -298,7 +305,7 @@ def understand(parse: Parse, context: Context) -> Frame:
     if context.offered_search and not constraint_types and (intent == "affirm" or _SHOW_THEM.search(text)):
         return frame("accept")
     # The cart.
-    if _CART_VIEW.search(text) and not reference:
+    if _CART_VIEW.search(text) and not reference and not _PUT_IN.search(text):
         return frame("cart_view")
     if _REMOVE.search(text) and (intent == "add_to_cart" or "cart" in text.lower()):
         return frame("cart_remove")
@@ -332,7 +339,14 @@ def understand(parse: Parse, context: Context) -> Frame:
         return frame("cart_add" if intent == "add_to_cart" else "choose")
     if reference is not None and intent not in POLICY_INTENTS:
         return frame(_act_on_reference(intent, text, reference))
-    if intent in POLICY_INTENTS and not constraint_types:
+    if (context.named or context.named_close) and intent not in POLICY_INTENTS:
+        # A product named by its title ("how many Cricket Helmets are left?", "compare the
+        # Galaxy Tab White with the iPhone 6"): whatever the classifier read, the message is
+        # about that product when it asks something of it.
+        if act := _act_on_named(intent, text, len(context.named)):
+            return frame(act)
+    if intent in POLICY_INTENTS and (not constraint_types or context.named):
+        # "Can I return the Northfen Breeze?": the policy, which reads the product's own terms.
         return frame("policy")
     if intent == "human_handoff":
         return frame("handoff")
@@ -375,12 +389,64 @@ def understand(parse: Parse, context: Context) -> Frame:
     return frame("smalltalk")
 
 
+_POINTING = re.compile(r"\b(?:i mean|i meant|the|that|this|one|ones|please|pls|ok|okay|yes|let'?s (?:go with|see)|go with|how about)\b", re.I)
+
+
+def _only_points(parse: Parse) -> bool:
+    """True when the message only points at a product ("the second one", "I mean the 8 oz one"):
+    it asks for that product itself, not for one fact about it."""
+    spans = [e for e in parse.entities if e.type == "reference"]
+    if not spans:
+        return False
+    text = parse.text
+    for e in sorted(spans, key=lambda e: -e.start):
+        text = text[: e.start] + " " + text[e.end :]
+    return not re.sub(r"[^\w]+", " ", _POINTING.sub(" ", text)).strip()
+
+
 def _size_alone(text: str) -> str | None:
     """The size a message is made of ("M", "size 10"), normalised; None otherwise."""
     said = text.strip()
     if not _BARE_SIZE.fullmatch(said):
         return None
     return normalize_size(re.sub(r"(?i)^size\s+", "", said))
+
+
+# A question about a product rather than for products: "how much is", "how many are left", its terms.
+_ASKS_FACT = re.compile(
+    r"\b(?:how (?:much|many|long|big|heavy|fast|soon|good)|in stock|left|price of|cost of|warranty|guarantee|return"
+    r"|ship|deliver|arrive|dimensions?|weigh|made of|tell me about|details|describe|specs?|what(?:'s| is) the)\b",
+    re.I,
+)
+_QUESTION_SHAPE = re.compile(r"\?\s*$|^\s*(?:which|what|whats|what's|is|are|does|did|can|could|will|would|how|when|where|why)\b", re.I)
+_SHOW_ME = re.compile(r"^\s*(?:show|find|search|list|browse|looking for|i(?:'m| am) looking|i (?:need|want))\b", re.I)
+
+
+def _act_on_named(intent: str, text: str, clear: int) -> Act | None:
+    """What a message naming a product by title wants, or None when it asks for products ("show
+    me red shoes" names the Red Shoes but asks for shoes; "do you have cricket balls?" too)."""
+    if intent == "add_to_cart":
+        return "cart_add"
+    if asks_about_reviews(text):
+        return "reviews"
+    several = clear >= 2
+    if several and (intent == "compare" or _COMPARE_WORDS.search(text)):
+        return "compare"
+    if _ASKS_FACT.search(text):
+        return "compare" if several else "question"
+    if _SHOW_ME.search(text) or _HAVE_ANY.search(text):
+        return None
+    # "Is the Breeze waterproof?" asks of the product; "can you recommend a smartwatch for my
+    # runs?" is shaped as a question but asks for products.
+    if intent in ("product_question", "compare") or _YES_NO.search(text) or (
+        _QUESTION_SHAPE.search(text) and intent not in _WANTS_PRODUCTS
+    ):
+        return "compare" if several else "question"
+    return None
+
+
+_WANTS_PRODUCTS = frozenset({"product_search", "refine", "recommend"})
+_YES_NO = re.compile(r"^\s*(?:is|are|does|did|has|was|were)\b", re.I)
 
 
 def _act_on_reference(intent: str, text: str, reference: dict[str, Any]) -> Act:

@@ -37,6 +37,8 @@ class Request:
     frame: Frame
     parse: Parse
     profile: Callable[[], Awaitable[ShopperProfile]]
+    # The products the message names about equally well (frame.named_close), for "which one?".
+    close: list[Any] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -43,7 +43,17 @@ def search_words(parse: Parse) -> str:
     text = parse.text
     for e in sorted((e for e in parse.entities if e.type in _CONSTRAINT_SPANS), key=lambda e: -e.start):
         text = text[: e.start] + " " + text[e.end :]
-    return " ".join(text.split()) or parse.text
+    # How the request is asked ("show me", "do you have any", "I'm looking for") is not what it asks for.
+    words = text.split()
+    while words and words[0].lower().strip(",.!?") in _ASKING_WORDS:
+        words.pop(0)
+    return " ".join(words) or " ".join(text.split()) or parse.text
+
+
+_ASKING_WORDS = frozenset(
+    "show me find get do does you have has any some i i'm im am looking look for want need would like to see can could "
+    "please a an the search got sell carry stock is there are what kind kinds of options pls hi hello hey".split()
+)
 
 
 async def not_carried(d: Dialogue, state: DialogueState, req: Request) -> Plan | None:

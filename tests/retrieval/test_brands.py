@@ -77,3 +77,19 @@ def test_amazon_titles_give_brands_that_filter_to_their_own_products(tmp_path: P
         rows = filters.mask(SearchFilters(brand=brand)).nonzero()[0]
         assert len(rows) >= 20
         assert all(products[i].title.lower().startswith(brand.lower() + " ") for i in rows)
+
+
+def test_a_word_starting_titles_of_other_brands_is_not_a_brand() -> None:
+    # DummyJSON: "Red Onions" and "Red Tongs" have no brand, but "Red Shoes" and "Red Lipstick"
+    # state theirs: "red shoes" must not read as the brand Red.
+    products = [
+        make_product("1", "Red Onions", category="groceries"),
+        make_product("2", "Red Tongs", category="kitchen-accessories"),
+        make_product("3", "Red Shoes", brand="Fashion Express", category="womens-shoes"),
+        make_product("4", "Red Lipstick", brand="Chic Cosmetics", category="beauty"),
+        make_product("5", "Volt Charger", category="electronics"),
+        make_product("6", "Volt Cable", category="electronics"),
+    ]
+    found = title_brands(_rows(products))
+    assert "1" not in found and "2" not in found
+    assert found["5"] == found["6"] == "Volt"

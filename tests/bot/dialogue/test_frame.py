@@ -32,6 +32,10 @@ SIZE_ASKED = Context(has_results=True, focus="SB-00001", pending_add="SB-00001")
 HANDOFF_OFFERED = Context(offered_handoff=True)
 SEARCH_OFFERED = Context(has_results=True, offered_search=True, search=SearchConstraints(query="t-shirts", color="blue", size="M"))
 CART = Context(has_results=True, has_cart=True)
+# The message names one product by title, two, or several about equally (nothing shown yet).
+NAMED_ONE = Context(named=("SB-00094",), measures=MEASURES)
+NAMED_TWO = Context(named=("SB-00094", "SB-00784"), measures=MEASURES)
+NAMED_CLOSE = Context(named_close=("SB-00312", "SB-00263"), measures=MEASURES)
 
 
 def frame_of(extractor: EntityExtractor, text: str, intent: str, context: Context):
@@ -183,6 +187,21 @@ ROUTES = [
     ("I don't like that one", "deny", GIFTS, "dismiss"),
     ("my budget is $80", "feedback", NOTHING, "preference"),
     ("I love TrailMax", "feedback", NOTHING, "preference"),
+    # A product named by title (the catalog's name index says which; see tests/retrieval/test_names.py).
+    ("how many Northfen Breeze boots do you have left?", "product_search", NAMED_ONE, "question"),
+    ("how much are the Northfen Breeze hiking boots?", "product_search", NAMED_ONE, "question"),
+    ("is the Northfen Breeze waterproof", "refine", NAMED_ONE, "question"),
+    ("what do reviewers say about the Northfen Breeze?", "product_search", NAMED_ONE, "reviews"),
+    ("add the Northfen Breeze to my cart", "add_to_cart", NAMED_ONE, "cart_add"),
+    ("compare the Northfen Breeze with the TrailMax Orbit", "product_search", NAMED_TWO, "compare"),
+    ("Northfen Breeze or TrailMax Orbit, which is lighter?", "product_question", NAMED_TWO, "compare"),
+    ("how much is the Brewsmith kettle?", "product_question", NAMED_CLOSE, "question"),
+    # Named, but asking for products: the search shows them (the named one among them).
+    ("show me Northfen Breeze boots", "product_search", NAMED_ONE, "search"),
+    ("can you recommend Northfen Breeze boots for my hikes?", "recommend", NAMED_ONE, "recommend"),
+    ("do you have any Northfen Breeze boots?", "product_search", NAMED_ONE, "search"),
+    # A policy question about a named product stays with the policy (which reads the product's own terms).
+    ("can I return the Northfen Breeze?", "return_refund", NAMED_ONE, "policy"),
 ]
 
 
