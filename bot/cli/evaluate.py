@@ -12,7 +12,7 @@ import click
 from bot.cli import progress_bar, settings_of
 from catalog import DEMO_PRODUCTS, DEMO_QUERIES
 from bot.config import Settings
-from bot.dialogue.evaluation import KINDS, ConversationResult, Report
+from bot.dialogue.evaluation import CATALOGS, KINDS, ConversationResult, Report
 from bot.services import load_encoder, open_search
 from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
@@ -44,15 +44,29 @@ def _table(title: str, scores: list[ModeScores]) -> str:
 
 
 def _conversation_table(report: Report) -> str:
-    lines = [f"  {'kind':<18} {'conversations':>13} {'passed':>7} {'pass rate':>10}"]
+    """Pass rates per catalog (when there are several), then per kind over them all, with each catalog's share."""
+    catalogs = report.catalogs if len(report.catalogs) > 1 else []
+    lines = []
+    if catalogs:
+        lines.append(f"  {'catalog':<18} {'conversations':>13} {'passed':>7} {'pass rate':>10}")
+        lines += [f"  {s.name:<18} {s.conversations:>13} {s.passed:>7} {s.rate:>10.1%}" for s in report.by_catalog()]
+        lines.append("")
+
+    def share(catalog: str, kind: str) -> str:
+        s = report.score(catalog, None if kind == "all" else kind)
+        return f"{s.passed}/{s.conversations}" if s.conversations else "-"
+
+    lines.append(f"  {'kind':<18} {'conversations':>13} {'passed':>7} {'pass rate':>10}" + "".join(f" {c:>10}" for c in catalogs))
     for s in [*report.by_kind(), report.overall]:
-        lines.append(f"  {s.kind:<18} {s.conversations:>13} {s.passed:>7} {s.rate:>10.1%}")
+        lines.append(f"  {s.name:<18} {s.conversations:>13} {s.passed:>7} {s.rate:>10.1%}"
+                     + "".join(f" {share(c, s.name):>10}" for c in catalogs))  # fmt: skip
     return "\n".join(lines)
 
 
-def _failure_lines(result: ConversationResult) -> list[str]:
+def _failure_lines(result: ConversationResult, with_catalog: bool = False) -> list[str]:
     first, *others = result.failures
-    lines = [f"  {result.conversation.id} ({result.conversation.kind}), turn {first.turn} \"{first.say}\"",
+    c = result.conversation
+    lines = [f"  {c.id} ({c.catalog + ', ' if with_catalog else ''}{c.kind}), turn {first.turn} \"{first.say}\"",
              f"    {first.check}: {first.problem}"]  # fmt: skip
     lines += [f"    {f.check}: {f.problem}" for f in others]
     lines.append(f"    seen: {first.seen}")
@@ -61,7 +75,7 @@ def _failure_lines(result: ConversationResult) -> list[str]:
 
 def _transcript(result: ConversationResult) -> list[str]:
     status = "passed" if result.passed else "FAILED"
-    lines = [f"{result.conversation.id} ({result.conversation.kind}): {status}"]
+    lines = [f"{result.conversation.id} ({result.conversation.catalog}, {result.conversation.kind}): {status}"]
     for turn, seen in zip(result.conversation.turns, result.replies, strict=False):
         lines.append(f"  you: {turn.say}")
         lines.append("  bot: " + ("(no reply: a person is handling it)" if seen.held else seen.text.replace("\n", "\n       ")))
@@ -104,17 +118,25 @@ def register(main: click.Group) -> None:
     @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
                   help="A conversation JSON file or folder of them (repeatable; default: the shipped ones).")
     @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only conversations of this kind (repeatable).")
+    @click.option("--catalog", "catalogs", multiple=True, type=click.Choice(list(CATALOGS)),
+                  help="Only conversations for this catalog (repeatable; default: every catalog).")
+    @click.option("--data", "shared_data", type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder with the DummyJSON and Amazon.in catalog files (default: ../shared/data beside the checkout).")
     @click.option("--verbose", is_flag=True, help="Also print every conversation's turns as the shopper saw them.")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @click.option("--strict", is_flag=True, help="Exit with code 1 when any conversation fails.")
     @click.pass_context
     def conversations(
-        ctx: click.Context, files: tuple[Path, ...], kinds: tuple[str, ...], verbose: bool, as_json: bool, strict: bool
-    ) -> None:
-        """Scripted multi-turn conversations against the assistant (template answers): pass rate per kind.
+        ctx: click.Context, files: tuple[Path, ...], kinds: tuple[str, ...], catalogs: tuple[str, ...],
+        shared_data: Path | None, verbose: bool, as_json: bool, strict: bool,
+    ) -> None:  # fmt: skip
+        """Scripted multi-turn conversations against the assistant (template answers): pass rate per catalog and kind.
 
-        A measurement: the exit code is 0 even when some fail, unless --strict. The
-        transcripts stay in DATA_DIR/eval/conversations/shopbot.db until the next run.
+        Demo conversations run on the data dir's catalog; DummyJSON and Amazon.in ones on
+        their files in the shared data folder, imported into DATA_DIR/eval/catalogs/ on first
+        use (skipped when the file is absent). A measurement: the exit code is 0 even when
+        some fail, unless --strict. The transcripts stay in DATA_DIR/eval/conversations/
+        until the next run.
         """
         import asyncio
         import logging
@@ -122,24 +144,32 @@ def register(main: click.Group) -> None:
         from bot.dialogue.evaluation import evaluate as play, load_conversations
 
         settings = settings_of(ctx)
-        chosen = [c for c in load_conversations(files or None) if not kinds or c.kind in kinds]
+        chosen = [c for c in load_conversations(files or None)
+                  if (not kinds or c.kind in kinds) and (not catalogs or c.catalog in catalogs)]  # fmt: skip
         if not chosen:
-            raise click.ClickException("no conversations to run (check --file and --kind)")
+            raise click.ClickException("no conversations to run (check --file, --kind and --catalog)")
         if not ctx.find_root().params.get("verbose"):
             # A log line per turn would bury the report; start-up news (training) still shows.
             logging.getLogger().setLevel(logging.WARNING)
             logging.getLogger("bot.services").setLevel(logging.INFO)
         with progress_bar("conversations", unit="conversation") as progress:
-            report = asyncio.run(play(settings, chosen, shipped=not files, progress=progress))
+            report = asyncio.run(play(settings, chosen, shipped=not files, shared_data=shared_data, progress=progress,
+                                      notice=lambda line: click.echo(line, err=True)))  # fmt: skip
+        if not report.results:
+            raise click.ClickException("no conversations ran: " + "; ".join(f"{s.catalog}: {s.reason}" for s in report.skipped))
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2))
         else:
             if verbose:
                 click.echo("\n\n".join("\n".join(_transcript(r)) for r in report.results) + "\n")
-            click.echo(f"conversations ({report.overall.conversations}, template answers)")
+            on = f" on {len(report.catalogs)} catalogs" if len(report.catalogs) > 1 else ""
+            click.echo(f"conversations ({report.overall.conversations}{on}, template answers)")
             click.echo(_conversation_table(report))
+            for skipped in report.skipped:
+                click.echo(f"skipped: {skipped.catalog} ({skipped.conversations} conversations): {skipped.reason}")
             if report.failed:
+                several = len(report.catalogs) > 1
                 click.echo(f"\nfailures ({len(report.failed)}): conversation, first failing turn, check, what was seen")
-                click.echo("\n".join(line for r in report.failed for line in _failure_lines(r)))
+                click.echo("\n".join(line for r in report.failed for line in _failure_lines(r, several)))
         if strict and report.failed:
             ctx.exit(1)

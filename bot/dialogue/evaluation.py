@@ -2,32 +2,38 @@
 
 Each conversation (JSON under bot/dialogue/conversations/) is a list of turns: what the
 shopper says and what they must then see (checks from bot/dialogue/expectations/,
-written from the demo catalog's facts). The assistant is opened once, as the server opens
-it, with answers phrased by templates so results do not depend on a model; every
-conversation is a new shopper. A conversation passes when every check of every turn
-passes; the first failing turn ends it, and the report names the turn, the check and what
-the shopper saw. Conversations and orders go to a scratch database of their own
-(data/eval/conversations/shopbot.db, recreated each run, kept for a closer look), so the
-store's own conversations, agent queue and shopper profiles are never touched.
+written from one catalog's facts). A conversation names its catalog ("catalog", default
+"demo"): the demo catalog is the data dir's own; the third-party ones (DummyJSON, Amazon.in,
+CATALOGS below) are imported from ../shared/data, as `shopbot quickstart` imports a store's
+file, into the data dir's eval/catalogs/<name>/ on first use and reused while the file is
+unchanged; a catalog whose file is absent is skipped, saying so. One assistant is opened per
+catalog, as the server opens it, with answers phrased by templates so results do not depend
+on a model; every conversation is a new shopper. A conversation passes when every check of
+every turn passes; the first failing turn ends it, and the report names the turn, the check
+and what the shopper saw. Conversations and orders go to a scratch database of their own
+(data/eval/conversations/shopbot.db for the demo catalog, .../<catalog>/shopbot.db for the
+others, recreated each run, kept for a closer look), so the store's own conversations, agent
+queue and shopper profiles are never touched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from bot.config import Settings
 from bot.dialogue.expectations import (
     ById, Context, FocusOfTurn, SameAsCard, Seen, SuperlativeCard, parse_check, references, run_check,
 )  # fmt: skip
+import retrieval
 from bot.errors import ShopbotError
 from retrieval.catalog import Product
 
@@ -36,16 +42,49 @@ if TYPE_CHECKING:
 
 CONVERSATIONS_DIR = Path(__file__).parent / "conversations"
 CHANNEL = "rest"
+# ../shared/data beside the checkout (bot/dialogue/ -> repo -> its parent), wherever the command runs from.
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 # The behaviours measured: failures seen in real conversations first, then the baseline skills.
 KINDS = (
     "refine_no_match", "named_focus", "narrowing", "constraints_kept", "superlative", "no_product_answer",
+    "named_product", "product_terms", "gift",
     "search", "question", "compare", "cart", "recommend", "order", "policy", "handoff",
 )  # fmt: skip
 
 
 class ConversationFileError(ShopbotError):
     """A conversation file that cannot be used; the message names the file, the place and the fix."""
+
+
+# -- the catalogs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvalCatalog:
+    """A catalog conversations are written for, and how its file is imported (as `shopbot quickstart` would)."""
+
+    name: str
+    # The file in the shared data folder; None for the demo catalog, which is the data dir's own.
+    file: str | None = None
+    fmt: str | None = None
+    mapping: tuple[tuple[str, str], ...] = ()
+    currency: str | None = None
+
+
+# The README's `--map` pairs for the Amazon.in CSV ("Your own store").
+AMAZON_IN_MAP = (
+    ("id", "product_id"), ("title", "product_name"), ("price", "discounted_price"), ("compare_at_price", "actual_price"),
+    ("category", "category"), ("rating", "rating"), ("review_count", "rating_count"), ("description", "about_product"),
+    ("image_url", "img_link"), ("product_url", "product_link"), ("review.text", "review_content"),
+    ("review.title", "review_title"), ("review.author", "user_name"),
+)  # fmt: skip
+
+CATALOGS: dict[str, EvalCatalog] = {c.name: c for c in (
+    EvalCatalog("demo"),
+    EvalCatalog("dummyjson", "dummyjson_products.json"),
+    EvalCatalog("amazon_in", "amazon_in_products.csv", "csv", AMAZON_IN_MAP),
+)}  # fmt: skip
 
 
 # -- the file format -----------------------------------------------------------------------
@@ -63,6 +102,7 @@ class _ConversationSpec(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)
     kind: str
+    catalog: str = "demo"
     note: str = ""
     turns: list[_TurnSpec] = Field(min_length=1)
 
@@ -77,13 +117,14 @@ class Turn:
 
 @dataclass(frozen=True)
 class Conversation:
-    """A scripted conversation: its id, kind, turns and the file it came from."""
+    """A scripted conversation: its id, kind, turns, the file it came from and the catalog it is written for."""
 
     id: str
     kind: str
     turns: tuple[Turn, ...]
     source: Path
     note: str = ""
+    catalog: str = "demo"
 
     def product_ids(self) -> set[str]:
         """Every catalog id the checks name."""
@@ -91,14 +132,14 @@ class Conversation:
 
 
 def shipped_files() -> list[Path]:
-    """The conversation files that ship with Shopbot (written for the demo catalog)."""
-    return sorted(CONVERSATIONS_DIR.glob("*.json"))
+    """The conversation files that ship with Shopbot (the demo catalog's, then one folder per other catalog)."""
+    return _files([CONVERSATIONS_DIR])
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+        found.extend(sorted(path.rglob("*.json"), key=lambda p: (len(p.parts), p)) if path.is_dir() else [path])
     return found
 
 
@@ -134,8 +175,10 @@ def _load_file(path: Path) -> list[Conversation]:
             raise ConversationFileError(f"{where}: {problems}") from None
         if spec.kind not in KINDS:
             raise ConversationFileError(f"{where}: unknown kind {spec.kind!r}; use one of {', '.join(KINDS)}")
+        if spec.catalog not in CATALOGS:
+            raise ConversationFileError(f"{where}: unknown catalog {spec.catalog!r}; use one of {', '.join(CATALOGS)}")
         turns = tuple(_turn(spec.turns[i], i + 1, where) for i in range(len(spec.turns)))
-        conversations.append(Conversation(spec.id, spec.kind, turns, path, spec.note))
+        conversations.append(Conversation(spec.id, spec.kind, turns, path, spec.note, spec.catalog))
     return conversations
 
 
@@ -212,10 +255,10 @@ class ConversationResult:
 
 
 @dataclass(frozen=True)
-class KindScore:
-    """Pass rate of one kind of conversation."""
+class Score:
+    """Pass rate of a group of conversations: one kind, one catalog, or all of them."""
 
-    kind: str
+    name: str
     conversations: int
     passed: int
 
@@ -225,42 +268,77 @@ class KindScore:
         return self.passed / self.conversations if self.conversations else 0.0
 
 
+@dataclass(frozen=True)
+class SkippedCatalog:
+    """A catalog whose conversations did not run, and why (its file is absent, ...)."""
+
+    catalog: str
+    conversations: int
+    reason: str
+
+
+def _ranked(names: Iterable[str], order: Sequence[str]) -> list[str]:
+    present = set(names)
+    return [n for n in order if n in present] + sorted(present - set(order))
+
+
 @dataclass
 class Report:
-    """Every conversation's result, with pass rates per kind and overall."""
+    """Every conversation's result, with pass rates per catalog, per kind and overall, and the catalogs skipped."""
 
     results: list[ConversationResult] = field(default_factory=list)
-
-    def by_kind(self) -> list[KindScore]:
-        """Pass rates per kind, in the order of KINDS."""
-        total = Counter(r.conversation.kind for r in self.results)
-        passed = Counter(r.conversation.kind for r in self.results if r.passed)
-        order = [k for k in KINDS if k in total] + sorted(set(total) - set(KINDS))
-        return [KindScore(k, total[k], passed[k]) for k in order]
+    skipped: list[SkippedCatalog] = field(default_factory=list)
 
     @property
-    def overall(self) -> KindScore:
+    def catalogs(self) -> list[str]:
+        """The catalogs conversations ran on, in the order of CATALOGS."""
+        return _ranked((r.conversation.catalog for r in self.results), list(CATALOGS))
+
+    def score(self, catalog: str | None = None, kind: str | None = None) -> Score:
+        """Pass rate of one catalog's conversations, of one kind's, of both, or (neither) of all."""
+        results = [r for r in self.results if catalog in (None, r.conversation.catalog) and kind in (None, r.conversation.kind)]
+        return Score(kind or catalog or "all", len(results), sum(r.passed for r in results))
+
+    def by_kind(self, catalog: str | None = None) -> list[Score]:
+        """Pass rates per kind (of one catalog's conversations, or of all), in the order of KINDS."""
+        kinds = {r.conversation.kind for r in self.results if catalog in (None, r.conversation.catalog)}
+        return [self.score(catalog, k) for k in _ranked(kinds, KINDS)]
+
+    def by_catalog(self) -> list[Score]:
+        """Pass rates per catalog, in the order of CATALOGS."""
+        return [self.score(c) for c in self.catalogs]
+
+    @property
+    def overall(self) -> Score:
         """Pass rate over every conversation."""
-        return KindScore("all", len(self.results), sum(r.passed for r in self.results))
+        return self.score()
 
     @property
     def failed(self) -> list[ConversationResult]:
-        """The conversations that failed, by kind (in the order of KINDS), then in run order."""
-        rank = {k: i for i, k in enumerate(KINDS)}
-        return sorted((r for r in self.results if not r.passed), key=lambda r: rank.get(r.conversation.kind, len(KINDS)))
+        """The conversations that failed, by catalog and kind (in the order of CATALOGS and KINDS), then in run order."""
+        catalogs = {c: i for i, c in enumerate(CATALOGS)}
+        kinds = {k: i for i, k in enumerate(KINDS)}
+        return sorted(
+            (r for r in self.results if not r.passed),
+            key=lambda r: (catalogs.get(r.conversation.catalog, len(catalogs)), kinds.get(r.conversation.kind, len(kinds))),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: pass rates per kind and overall, and every conversation's outcome."""
+        """JSON-ready: pass rates per kind, per catalog (and its kinds) and overall, the catalogs skipped,
+        and every conversation's outcome."""
 
-        def score(s: KindScore) -> dict[str, Any]:
-            return {"kind": s.kind, "conversations": s.conversations, "passed": s.passed, "pass_rate": round(s.rate, 4)}
+        def score(s: Score, key: str) -> dict[str, Any]:
+            return {key: s.name, "conversations": s.conversations, "passed": s.passed, "pass_rate": round(s.rate, 4)}
 
         return {
-            "kinds": [score(s) for s in self.by_kind()],
-            "overall": score(self.overall),
+            "kinds": [score(s, "kind") for s in self.by_kind()],
+            "catalogs": [score(s, "catalog") | {"kinds": [score(k, "kind") for k in self.by_kind(s.name)]}
+                         for s in self.by_catalog()],
+            "overall": score(self.overall, "kind"),
+            "skipped": [vars(s) for s in self.skipped],
             "conversations": [
-                {"id": r.conversation.id, "kind": r.conversation.kind, "passed": r.passed,
-                 "failures": [f.to_dict() for f in r.failures]}
+                {"id": r.conversation.id, "catalog": r.conversation.catalog, "kind": r.conversation.kind,
+                 "passed": r.passed, "failures": [f.to_dict() for f in r.failures]}
                 for r in self.results
             ],
         }  # fmt: skip
@@ -326,20 +404,98 @@ async def run_conversations(
 class _EvalSettings(Settings):
     """The store's settings, with conversations and orders in a scratch database of their own."""
 
+    _scratch_db: Path = PrivateAttr(default=Path("eval/conversations/shopbot.db"))
+
     @property
     def conversations_db(self) -> Path:
         """The scratch conversation database of the evaluation."""
-        return self.data_dir / "eval" / "conversations" / "shopbot.db"
+        return self._scratch_db
 
 
-def eval_settings(settings: Settings) -> Settings:
-    """Settings for the evaluation: template answers (deterministic) and a fresh scratch database."""
+def eval_settings(settings: Settings, scratch_db: Path | None = None) -> Settings:
+    """Settings for the evaluation: template answers (deterministic) and a fresh scratch database
+    (default: the data dir's eval/conversations/shopbot.db)."""
     values = {name: getattr(settings, name) for name in Settings.model_fields}
     local = _EvalSettings.model_construct(**{**values, "generator": "template"})
+    local._scratch_db = scratch_db or settings.data_dir / "eval" / "conversations" / "shopbot.db"
     local.conversations_db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):  # every run starts from the same seeded state
         local.conversations_db.with_name(local.conversations_db.name + suffix).unlink(missing_ok=True)
     return local
+
+
+# -- preparing a third-party catalog -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedCatalog:
+    """A catalog's own data dir, ready to open: its settings, and what preparing it did (None: reused)."""
+
+    settings: Settings
+    imported: list[str] | None = None
+
+
+def catalog_dir(settings: Settings, name: str) -> Path:
+    """Where the evaluation keeps a third-party catalog's data dir (catalog, index), inside the store's data dir."""
+    return settings.data_dir / "eval" / "catalogs" / name
+
+
+def _importer_digest() -> str:
+    """A digest of the code that turns a file into products: a catalog imported by older code is imported again."""
+    root = Path(retrieval.__file__).parent
+    digest = hashlib.sha256()
+    for path in [root / "importer.py", root / "catalog.py", *sorted((root / "loaders").glob("*.py"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(catalog: EvalCatalog, source: Path) -> dict[str, Any]:
+    return {
+        "file": str(source.resolve()), "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "format": catalog.fmt, "mapping": [list(pair) for pair in catalog.mapping], "currency": catalog.currency,
+        "importer": _importer_digest(),
+    }  # fmt: skip
+
+
+def prepare_catalog(settings: Settings, catalog: EvalCatalog, source: Path) -> PreparedCatalog:
+    """The data dir of a third-party catalog, imported from `source` as `shopbot quickstart --no-serve` imports
+    it (the index is built when the assistant opens), and reused as long as the file and the importer are
+    unchanged. The catalog is exactly the file's products: any left from an older file are deleted."""
+    from bot.cli.catalog import import_file  # quickstart's import; the CLI package is loaded only when needed
+    from bot.services import open_catalog
+
+    local = settings.model_copy(update={
+        # A third-party store has no policy of its own, and never the store's order API.
+        "data_dir": catalog_dir(settings, catalog.name), "policy_file": None, "order_source": "database",
+    })  # fmt: skip
+    stamp_file = local.data_dir / "source.json"
+    stamp = _stamp(catalog, source)
+    if local.catalog_db.is_file() and stamp_file.is_file():
+        try:
+            if json.loads(stamp_file.read_text(encoding="utf-8")) == stamp:
+                return PreparedCatalog(local)
+        except (OSError, json.JSONDecodeError):
+            pass  # an unreadable stamp: import again
+    local.data_dir.mkdir(parents=True, exist_ok=True)
+    stamp_file.unlink(missing_ok=True)
+    outcome = import_file(local, source, catalog.fmt, mapping=dict(catalog.mapping), currency=catalog.currency)
+    with open_catalog(local) as store:
+        left = set(store.fingerprints()) - {p.id for p in outcome.parsed.products}
+        if left:
+            store.delete(left)
+    stamp_file.write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+    return PreparedCatalog(local, outcome.summary() + ([f"removed {len(left)} products no longer in the file"] if left else []))
+
+
+# -- running every catalog -----------------------------------------------------------------
+
+
+def by_catalog(conversations: Iterable[Conversation]) -> dict[str, list[Conversation]]:
+    """Conversations grouped by catalog, in the order of CATALOGS, each group in file order."""
+    groups: dict[str, list[Conversation]] = {name: [] for name in CATALOGS}
+    for conversation in conversations:
+        groups[conversation.catalog].append(conversation)
+    return {name: group for name, group in groups.items() if group}
 
 
 async def evaluate(
@@ -347,28 +503,74 @@ async def evaluate(
     conversations: Sequence[Conversation],
     *,
     shipped: bool = True,
+    shared_data: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Report:
-    """Open the assistant over the data dir's catalog (as the server does) and play the conversations.
+    """Play the conversations, catalog by catalog, each on an assistant opened over that catalog as the server opens it.
 
-    `shipped` conversations are written from the demo catalog's facts, so they run only
-    against it; others run against any catalog that has every product they name.
+    Conversations for the demo catalog run on the data dir's own catalog; `shipped` ones are
+    written from the demo catalog's facts, so they are skipped when the data dir holds another.
+    A third-party catalog is imported from `shared_data` (default ../shared/data) into
+    eval/catalogs/<name>/ of the data dir when missing or changed, and skipped when its file
+    is absent. `notice` hears what was imported or skipped; `progress` counts conversations
+    over every catalog.
     """
+    report = Report()
+    say = notice or (lambda _: None)
+    plan: list[tuple[str, Settings, list[Conversation]]] = []
+    for name, group in by_catalog(conversations).items():
+        catalog = CATALOGS[name]
+        if catalog.file is None:
+            plan.append((name, eval_settings(settings), group))
+            continue
+        source = (shared_data or SHARED_DATA) / catalog.file
+        if not source.is_file():
+            report.skipped.append(SkippedCatalog(name, len(group), f"{source} not found"))
+            say(f"{name}: skipped {len(group)} conversations, {source} not found")
+            continue
+        prepared = prepare_catalog(settings, catalog, source)
+        local = prepared.settings
+        if prepared.imported is not None:
+            say(f"{name}: imported {source} into {local.data_dir}: " + "; ".join(prepared.imported))
+        else:
+            say(f"{name}: {local.data_dir} (imported from {source}, unchanged since)")
+        plan.append((name, eval_settings(local, settings.data_dir / "eval" / "conversations" / name / "shopbot.db"), group))
+    total = sum(len(group) for _, _, group in plan)
+    done = 0
+
+    def step(n: int, _: int) -> None:
+        if progress is not None:
+            progress(done + n, total)
+
+    for name, local, group in plan:
+        played = await _play(local, group, demo=shipped and CATALOGS[name].file is None, progress=step)
+        if isinstance(played, str):
+            report.skipped.append(SkippedCatalog(name, len(group), played))
+            say(f"{name}: skipped {len(group)} conversations, {played}")
+        else:
+            report.results.extend(played.results)
+        done += len(group)
+    return report
+
+
+async def _play(
+    settings: Settings, conversations: Sequence[Conversation], *, demo: bool, progress: Callable[[int, int], None]
+) -> Report | str:
+    """Open one assistant over the settings' catalog and play the conversations on it; why not, when they
+    must run on the demo catalog (`demo`) and it holds another."""
     from bot.metrics import shopbot_metrics
     from bot.services import open_assistant
     from catalog import is_demo_catalog
 
-    local = eval_settings(settings)
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopbot-eval")
-    parts = await open_assistant(local, executor, shopbot_metrics())
+    parts = await open_assistant(settings, executor, shopbot_metrics())
     try:
         store = parts.search.store
         ids = list(store.fingerprints())
-        if shipped and not is_demo_catalog(ids):
-            raise ConversationFileError(
-                f"the shipped conversations are written from the demo catalog's facts, but {settings.data_dir} holds "
-                "another catalog; run them on a data dir set up with `shopbot setup`, or give your own with --file"
-            )
+        if demo and not is_demo_catalog(ids):
+            return (f"they are written from the demo catalog's facts, but {settings.data_dir} holds another catalog; "
+                    "run them on a data dir set up with `shopbot setup`, or give your own with --file")  # fmt: skip
         catalog = store.get_many(ids)
         missing = sorted({pid for c in conversations for pid in c.product_ids()} - set(catalog))
         if missing:

@@ -10,6 +10,8 @@ Products are referred to by id ("SB-00164") or relative to what earlier turns sh
 {"same_as_card": 1} is card 1 of the latest earlier turn that showed cards (add "turn": 2
 to name the turn), {"superlative_card": "cheapest"} the cheapest of those cards, and
 {"focus_of_turn": 2} the product turn 2's reply was about.
+
+Amounts of money are read in any currency a store writes ("$1,099.99", "₹37,247", "€12,50").
 """
 
 from bot.dialogue.expectations.registry import CHECKS, Check, Context, Seen, check, parse_check, run_check

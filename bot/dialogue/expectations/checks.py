@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import PositiveInt, StrictBool, StrictInt
 
 from bot.dialogue.expectations.reading import (
-    every_card, focus_of, label, matches, money_amounts, named, not_in_catalog, number_in, product_of, regex, resolve,
-    segments, states, suits_age, without_names,
+    every_card, focus_of, label, matches, money_amounts, named, not_in_catalog, number_in, price_label, product_of, regex,
+    resolve, segments, states, suits_age, without_names,
 )  # fmt: skip
 from bot.dialogue.expectations.registry import Context, Seen, check
 from bot.dialogue.expectations.values import (
@@ -61,14 +61,16 @@ def _no_card(pattern: Regex | FieldPattern, seen: Seen, context: Context) -> str
 @check("prices_match_catalog")
 def _prices(expected: Literal[True], seen: Seen, context: Context) -> str | None:
     """Every card's price is the catalog's, and so is every amount the text gives next to a shown
-    product's name (in the same sentence or line: its price, its was-price, or the saving)."""
+    product's name (in the same sentence or line: its price, its was-price, or the saving); a bound
+    the shopper set ("under $50") is no price."""
     shown = []
     for card in seen.cards:
         product = product_of(card, context)
         if product is None:
             return not_in_catalog(card)
         if abs(float(card.get("price", -1)) - product.price) > 0.005:
-            return f"card {label(card)} shows ${float(card.get('price', 0)):.2f}; the catalog price is ${product.price:.2f}"
+            shows = price_label(product, float(card.get("price", 0)))
+            return f"card {label(card)} shows {shows}; the catalog price is {price_label(product)}"
         shown.append(product)
     for segment in segments(seen.text):
         ids = named(segment, shown)
@@ -77,10 +79,10 @@ def _prices(expected: Literal[True], seen: Seen, context: Context) -> str | None
         products = [p for p in shown if p.id in ids]
         allowed = {p.price for p in products} | {p.compare_at_price for p in products if p.compare_at_price}
         allowed |= {round(p.compare_at_price - p.price, 2) for p in products if p.compare_at_price}
-        wrong = [a for a in money_amounts(segment) if all(abs(a - b) > 0.005 for b in allowed)]
+        wrong = [a for a in money_amounts(segment, prices_only=True) if all(abs(a - b) > 0.005 for b in allowed)]
         if wrong:
-            names = ", ".join(f"{p.id} ${p.price:.2f}" for p in products)
-            return f"the text gives ${wrong[0]:.2f} next to {names}: {segment.strip()!r}"
+            names = ", ".join(f"{p.id} {price_label(p)}" for p in products)
+            return f"the text gives {price_label(products[0], wrong[0])} next to {names}: {segment.strip()!r}"
     return None
 
 
@@ -97,6 +99,17 @@ def _focus(expected: ProductRef, seen: Seen, context: Context) -> str | None:
         return f"expected {meant}; the reply is about no single product"
     product = context.catalog.get(actual)
     return f"expected {meant}; the reply is about {actual}" + (f" ({product.title})" if product else "")
+
+
+@check("first_card")
+def _first(expected: ProductRef, seen: Seen, context: Context) -> str | None:
+    """The first card shown is this product: what the shopper asked for ("the cheapest laptop") is on top."""
+    ids, meant = resolve(expected, context)
+    if not ids:
+        return f"cannot tell which product was meant: {meant}"
+    if not seen.cards:
+        return f"expected {meant} first; no cards were shown"
+    return None if seen.card_ids[0] in ids else f"expected {meant} first; the first card is {label(seen.cards[0])}"
 
 
 @check("cards_include")
@@ -158,7 +171,7 @@ def _price_range(expected: PriceRange, seen: Seen, context: Context) -> str | No
     def test(p: Product) -> str | None:
         low = expected.min is not None and p.price < expected.min - 0.005
         high = expected.max is not None and p.price > expected.max + 0.005
-        return f"costs ${p.price:.2f}" if low or high else None
+        return f"costs {price_label(p)}" if low or high else None
 
     return every_card(seen, context, test)
 
@@ -230,8 +243,8 @@ def _age(age: PositiveInt, seen: Seen, context: Context) -> str | None:
 @check("states")
 def _statement(expected: Statement, seen: Seen, context: Context) -> str | None:
     """The reply text states a fact of a product as the catalog has it (yes/no attributes: with or without
-    a negation where it names the attribute; numbers as numbers; other values word for word). Product
-    names do not count: "12 oz" in a title answers no question about size."""
+    a negation where it names the attribute; numbers as numbers; other values word for word; a `fact`
+    pattern: matched). Product names do not count: "12 oz" in a title answers no question about size."""
     ids, meant = resolve(expected.product, context)
     if len(ids) != 1:
         return f"cannot tell which product was meant: {meant}"
@@ -239,5 +252,10 @@ def _statement(expected: Statement, seen: Seen, context: Context) -> str | None:
     if product is None:
         return f"{meant} is not a product of the catalog"
     names = [product.title, *(str(c.get("title") or "") for c in seen.cards)]
-    why = states(product, expected.attribute, without_names(seen.text, names))
+    text = without_names(seen.text, names)
+    if expected.fact is not None:
+        why = None if regex(expected.fact).search(text) else f"the text does not state /{expected.fact}/ (product names aside)"
+    else:
+        assert expected.attribute is not None  # Statement checks one of the two is given
+        why = states(product, expected.attribute, text)
     return f"about {product.id}: {why}" if why else None

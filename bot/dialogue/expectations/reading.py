@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from bot.dialogue.expectations.registry import Context, Seen
 from bot.dialogue.expectations.values import ById, FieldPattern, FocusOfTurn, SameAsCard, SuperlativeCard
 from retrieval.catalog import Product
+from retrieval.money import format_money, read_amount
 
 
 @lru_cache(maxsize=1024)
@@ -29,6 +30,11 @@ def product_of(card: Mapping[str, Any], context: Context) -> Product | None:
 def label(card: Mapping[str, Any]) -> str:
     """A card as a failure report names it: id and title."""
     return f"{card.get('id')} ({card.get('title')})"
+
+
+def price_label(product: Product, amount: float | None = None) -> str:
+    """A price of the product (default: its price) as its store writes it: "$34.99", "₹1,299"."""
+    return format_money(product.price if amount is None else amount, product.currency)
 
 
 def not_in_catalog(card: Mapping[str, Any]) -> str:
@@ -145,7 +151,8 @@ def resolve(ref: BaseModel, context: Context) -> tuple[set[str], str]:
     return ids, f"{' or '.join(sorted(ids))} (the {ref.superlative_card.replace('_', ' ')} card of {where})"
 
 
-_MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
+# An amount after a currency symbol or code: "$1,299.99", "₹1,29,999", "€12,50", "Rs. 499", "INR 499".
+_MONEY = re.compile(r"(?:[$₹€£]|\bRs\.?|\b(?:USD|INR|EUR|GBP)\b)\s?(\d+(?:[.,]\d+)*)")
 _SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n")
 
 
@@ -154,9 +161,26 @@ def segments(text: str) -> list[str]:
     return _SEGMENT.split(text)
 
 
-def money_amounts(text: str) -> list[float]:
-    """The dollar amounts written in a text ("$49.99", "$1,299", "$50")."""
-    return [float(whole.replace(",", "") + (cents or "")) for whole, cents in _MONEY.findall(text)]
+# Words that make the amount after them a bound the shopper set ("under $50", "between $20 and $40"),
+# not a price the reply gives.
+_BOUND = re.compile(
+    r"(?:\b(?:under|below|over|above|less than|more than|up to|at most|at least|within|budget(?: of)?|between)"
+    r"|\bbetween\s+\S+\s+and)\s*$",
+    re.IGNORECASE,
+)
+
+
+def money_amounts(text: str, *, prices_only: bool = False) -> list[float]:
+    """The amounts of money written in a text ("$49.99", "$1,299", "$50", "₹1,29,999", "€12,50");
+    `prices_only`: leaving out bounds ("under $50")."""
+    amounts = []
+    for match in _MONEY.finditer(text):
+        if prices_only and _BOUND.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        currency = "EUR" if match.group().startswith("€") else None
+        if (amount := read_amount(match.group(1), currency)) is not None:
+            amounts.append(amount)
+    return amounts
 
 
 def number_in(value: str) -> float | None:
@@ -206,7 +230,13 @@ def states(product: Product, attribute: str, text: str) -> str | None:
 
     lowered = text.lower()
     if attribute == "price":
-        return None if product.price in money_amounts(text) else f"the text does not give its price ${product.price:.2f}"
+        return None if product.price in money_amounts(text) else f"the text does not give its price {price_label(product)}"
+    if attribute == "stock":
+        if not product.stock_known:
+            return f"{product.id} has no stock count in the catalog"
+        count = product.total_stock
+        said = [float(n) for n in re.findall(r"(?<![\d.,$₹€£])\d+(?![\d,]|\.\d)", text)]
+        return None if count in said else f"the text does not give its stock, {count} left"
     if attribute == "rating":
         if product.rating is None:
             return None

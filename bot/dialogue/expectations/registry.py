@@ -10,6 +10,7 @@ from typing import Any, get_type_hints
 from pydantic import TypeAdapter
 
 from retrieval.catalog import Product
+from retrieval.money import format_money
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Seen:
 
 def _price(card: Mapping[str, Any]) -> str:
     price = card.get("price")
-    return f"${float(price):.2f}" if isinstance(price, (int, float)) else "(no price)"
+    return format_money(float(price), str(card.get("currency") or "USD")) if isinstance(price, (int, float)) else "(no price)"
 
 
 @dataclass(frozen=True)

@@ -111,10 +111,18 @@ class AttributeSpec(_Spec):
 
 
 class Statement(_Spec):
-    """A fact of a product the reply text must state: an attribute, or price, rating, colors, sizes_in_stock."""
+    """A fact of a product the reply text must state: an attribute (or price, rating, stock, colors,
+    sizes_in_stock), or a fact the catalog gives only in words (its description), as a pattern."""
 
     product: ProductRef
-    attribute: str
+    attribute: str | None = None
+    fact: Regex | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Statement:
+        if (self.attribute is None) == (self.fact is None):
+            raise ValueError("give attribute or fact (a pattern), not both")
+        return self
 
 
 def references(value: Any) -> Iterable[BaseModel]:
