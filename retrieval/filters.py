@@ -128,6 +128,7 @@ class FilterIndex:
         self.present = np.zeros(n, dtype=bool)
         self.price = np.full(n, np.nan)
         self.rating = np.full(n, np.nan)
+        self.review_count = np.full(n, np.nan)
         self.in_stock = np.zeros(n, dtype=bool)
         self._category_of = np.full(n, -1, dtype=np.int32)
         self._brands: dict[str, list[int]] = defaultdict(list)
@@ -154,6 +155,7 @@ class FilterIndex:
             self.present[row] = True
             self.price[row] = fr.price
             self.rating[row] = np.nan if fr.rating is None else fr.rating
+            self.review_count[row] = fr.review_count or 0
             self.in_stock[row] = fr.in_stock
             cid = category_ids.setdefault(fr.category, len(category_ids))
             self._category_of[row] = cid
@@ -198,6 +200,19 @@ class FilterIndex:
                 if stated == wanted or (wanted not in ("yes", "no") and words <= set(re.findall(r"[^\W_]+", stated))):
                     rows.extend(stated_rows)
         return rows
+
+    def ranked(self, mask: np.ndarray, field: str, highest: bool, k: int) -> list[int]:
+        """Rows passing `mask` with a value for `field` (price, rating, review_count or a numeric
+        attribute), the asked-for end first and buyable products before sold-out ones."""
+        values = {"price": self.price, "rating": self.rating, "review_count": self.review_count}.get(field)
+        if values is None:
+            values = self._numbers.get(field)
+        if values is None:
+            return []
+        rows = np.flatnonzero(mask & ~np.isnan(values))
+        keys = -values[rows] if highest else values[rows]
+        order = np.lexsort((keys, ~self.in_stock[rows]))  # last key sorts first: in stock, then value
+        return [int(r) for r in rows[order[:k]]]
 
     def numeric_attributes(self) -> frozenset[str]:
         """Attribute names that hold numbers in this catalog ("capacity_people", "weight_lb")."""

@@ -93,13 +93,18 @@ class ProductNames:
         self.category: dict[str, str] = {}
         self.names: list[tuple[str, ...]] = []
         self.brands: list[tuple[str, ...]] = []
+        self._generic: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for pid, title, brand, category in rows:
             words = name_of(title or "")
             if not words:
                 continue
             self.category[pid] = category or ""
-            brand_words = tuple(t for t in tokens(brand or "") if t not in _FUNCTION and t not in words)
+            maker = {t for t in tokens(brand or "") if t not in _FUNCTION}
+            brand_words = tuple(t for t in maker if t not in words)
+            # Words that say who made it or what kind of thing it is: "the TrailMax hiking boots"
+            # names a brand's kind of product, not one product.
+            self._generic.append(frozenset(maker | set(tokens(category or ""))))
             row = len(self.ids)
             self.ids.append(pid)
             self.names.append(tuple(words))
@@ -159,6 +164,8 @@ class ProductNames:
             got = sum(self.idf[w] for w in hit)
             precision = got / said_weight if said_weight else 0.0
             recall = got / sum(self.idf[w] for w in name)
+            if hit <= self._generic[row]:
+                continue  # only the brand and the kind ("TrailMax hiking boots"): no product's name
             if len(hit) == 1 and len(self.postings[next(iter(hit))]) > self._unique:
                 continue  # one word several products share ("red") names none of them
             if recall < 0.6 and self._sharing(hit, shared) > self._distinct:

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.generation.facts import Constraints
+from retrieval.catalog import split_category
 from retrieval.filters import SearchFilters
 
 # The fields a narrowing message may set; the query and the exclusions accumulate instead.
@@ -59,8 +60,10 @@ class SearchConstraints(BaseModel):
 
     def stated(self, currency: str) -> Constraints:
         """The constraints an answer may repeat to the shopper."""
+        # A category path ("electronics > televisions > smart televisions") is said by its last node.
+        category = split_category(self.category)[-1] if self.category and split_category(self.category) else self.category
         return Constraints(
-            category=self.category, brand=self.brand, color=self.color, size=self.size,
+            category=category, brand=self.brand, color=self.color, size=self.size,
             price_min=self.price_min, price_max=self.price_max, currency=currency, in_stock=self.in_stock,
             query=self.query, gender=self.gender, features=tuple(_features(self)),
         )  # fmt: skip

@@ -369,8 +369,8 @@ def understand(parse: Parse, context: Context) -> Frame:
         if constraint_types & {"price", "color", "size", "gender", "measure"} and _HAVE_ANY.search(text):
             return frame("narrow" if topic and not new_category else "search")
         return frame("question")
-    if superlative is not None and superlative.sort() is not None and (new_topic or constraint_types):
-        return frame("search")
+    if superlative is not None and (new_topic or constraint_types):
+        return frame("search")  # "the cheapest laptop", "the lightest tent": the kind ranked by the field
     # Shopping requests: a new topic starts a search; anything else narrows the current one.
     wants_products = intent in ("product_search", "refine", "recommend") or bool(constraint_types) or recipient is not None
     if wants_products:

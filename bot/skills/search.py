@@ -9,18 +9,21 @@ offers the nearest search that has matches.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.dialogue.constraints import SearchConstraints
+from bot.dialogue.frame import Superlative
 from bot.dialogue.plan import Plan, Request
 from bot.dialogue.state import PAGE, DialogueState
-from bot.generation.facts import AnswerContext, ProductFacts, money
+from bot.generation.facts import AnswerContext, ProductFacts, money, rating_text
 from bot.generation.phrasing import MAX_LISTED, numbered, product_summary, stock_note
 from bot.nlu.entities.words import COMMON_WORDS, STOPWORDS
 from bot.nlu.parser import Parse
 from bot.skills import clarify, smalltalk, suggestions
 from bot.skills.base import Skill, list_checks
+from retrieval.catalog import Product, split_category
 from retrieval.coverage import fold, words
 from retrieval.search import Sort
 
@@ -31,6 +34,12 @@ if TYPE_CHECKING:
 SEARCH_CAP = 40
 # Words that qualify a request without naming a product ("the latest", "your best").
 _ASKING = frozenset("latest newest best top cheapest cheap cheaper popular recommended offer offers sell sells carry stock available".split())
+# Words of a superlative ("the lightest", "largest capacity"), which say how to rank, not what.
+_SUPERLATIVE_WORDS = frozenset(
+    "cheapest cheaper priciest pricier expensive least most affordable lightest heaviest largest biggest smallest "
+    "highest lowest longest capacity battery screen rated reviewed review popular price priced lasting hold "
+    "best top one which what".split()
+)
 _INTEREST = re.compile(r"\b(?:loves?|likes?|enjoys?|into|fan of|passionate about|hobby|hobbies)\b", re.I)
 # Entities that name a kind of product the catalog has: a request with one is never "not carried".
 _NAMES_A_KIND = {"category", "brand", "feature", "measure", "reference", "order_number"}
@@ -94,9 +103,126 @@ async def search_new(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     if (plan := await not_carried(d, state, req)) is not None:
         return plan
     wanted = SearchConstraints(query=search_words(req.parse)).merged(req.frame.constraints)
-    superlative = req.frame.superlative
-    sort: Sort = (superlative.sort() or "relevance") if superlative else "relevance"  # type: ignore[assignment]
-    return await run_search(d, state, wanted, req, sort=sort)
+    if req.frame.superlative is not None:
+        return await superlative_search(d, state, wanted, req, req.frame.superlative)
+    return await run_search(d, state, wanted, req)
+
+
+async def superlative_search(d: Dialogue, state: DialogueState, wanted: SearchConstraints, req: Request,
+                             superlative: Superlative) -> Plan:
+    """"The cheapest laptop", "the best rated TV", "the lightest tent": the whole kind of product
+    ranked by that field, in stock first, and the winner named (it is what "it" means next).
+
+    The kind is the category the shopper named, else the one most of the best matches share
+    (TV remotes match "smart TV" too, but most matches are televisions). With nothing but
+    the kind asked for, every product of it is ranked, not only the most relevant few.
+    """
+    named = [w for w in re.findall(r"[^\W\d_]{2,}", search_words(req.parse).lower())
+             if w not in STOPWORDS and w not in _ASKING and fold(w) not in _SUPERLATIVE_WORDS]  # fmt: skip
+    if not named and not (wanted.category or wanted.brand):
+        # "Which one is cheapest?" with nothing on screen: of what?
+        asked = "Which kind of product do you mean? Tell me what you're looking for and I'll find the one that fits."
+        return Plan(AnswerContext("clarify", req.text, store_facts=(asked,)))
+    query = wanted.query or req.text
+    kind = await d.run(lambda: applicable(d, wanted))
+    if kind.category is None:
+        top = await d.run(lambda: d.search.search(query, filters=kind.filters(), k=10))
+        shared = Counter(h.product.category_path for h in top).most_common(1)
+        if shared and shared[0][1] >= max(2, len(top) // 2):
+            kind = kind.model_copy(update={"category": shared[0][0]})
+    superlative = await d.run(lambda: _for_kind(d, superlative, kind))
+    rest = {fold(w) for w in named if not _names_kind(w, kind.category)} - {"one", "which", "what"}
+    products: list[Product] = []
+    if kind.category is not None:
+        # The whole kind ranked; the shopper's other words ("smart TV", "gaming laptop") must
+        # then be in the title.
+        ranked = await d.run(lambda: d.search.ranked_by(superlative.field, superlative.highest,
+                                                          filters=kind.filters(), k=5 * SEARCH_CAP))  # fmt: skip
+        products = [p for p in ranked if rest <= set(words(p.title))][:SEARCH_CAP]
+    if not products:
+        from bot.skills.product_answer import by_superlative  # product_answer imports this module
+
+        hits = await d.run(lambda: d.search.search(query, filters=kind.filters(), k=SEARCH_CAP))
+        products = by_superlative([h.product for h in hits], superlative)
+    if not products:
+        plan = await run_search(d, state, wanted, req)
+        if plan.cards:  # none of these states the field: say so rather than pretend an order
+            unit = superlative.field.partition("_")[0]
+            note = f"The product details don't give the {unit} of these, so I can't say which one that is. Here is what I found:"
+            plan.context = replace(plan.context, store_facts=(note, *plan.context.store_facts))
+        return plan
+    state.search = kind
+    state.show([p.id for p in products])
+    state.total = await d.run(lambda: count(d, kind))
+    state.suggested, state.reasons, state.anchor, state.suggest_kind, state.recipient = False, {}, None, None, None
+    best = products[0]
+    state.remember_focus(best.id)
+    plan = await show_page(d, state, req.text)
+    note = winner_note(best, superlative, kind.category)
+    if best.in_stock and (beyond := _better_sold_out(products, best, superlative)) is not None:
+        value = money(beyond.price, beyond.currency) if superlative.field == "price" else None
+        note = note.replace(" is the ", " in stock is the ", 1) + (
+            f" The {beyond.title}{f' ({value})' if value else ''} would beat it but is sold out.")
+    plan.context = replace(plan.context, store_facts=(note, *plan.context.store_facts))
+    return plan
+
+
+def _for_kind(d: Dialogue, superlative: Superlative, kind: SearchConstraints) -> Superlative:
+    """The field this kind of product states: "the largest capacity" is capacity_liters for kettles
+    and capacity_people for tents."""
+    if superlative.field in ("price", "rating", "review_count"):
+        return superlative
+    head = superlative.field.split("_")[0]
+    fields = sorted(f for f in d.search.numeric_attributes() if f.split("_")[0] == head)
+    base = kind.filters()
+    stated = {f: d.search.count(base.model_copy(update={"stating": [f]})) for f in fields}
+    best = max(fields, key=lambda f: stated[f], default=superlative.field)
+    return Superlative(best, superlative.highest) if stated.get(best) else superlative
+
+
+def _better_sold_out(products: list[Product], best: Product, superlative: Superlative) -> Product | None:
+    """A sold-out product that would have won ("the cheapest" at $329.99, but none left)."""
+    from bot.skills.product_answer import _field_value  # product_answer imports this module
+
+    mine = _field_value(best, superlative.field)
+    for p in products:
+        value = _field_value(p, superlative.field)
+        if p.in_stock or value is None or mine is None:
+            continue
+        if (value > mine) if superlative.highest else (value < mine):
+            return p
+    return None
+
+
+def _names_kind(word: str, category: str | None) -> bool:
+    """True when a request word is the category's own word ("laptop" of "laptops")."""
+    return category is not None and fold(word) in {fold(w) for w in words(category)}
+
+
+def winner_note(best: Product, superlative: Superlative, category: str | None) -> str:
+    """"The least expensive of our laptops is the Lenovo Yoga 920 at $1,099.99." from the catalog."""
+    where = f" of our {split_category(category)[-1]}" if category else ""
+    field = superlative.field
+    if field == "price":
+        detail = f"the {'most' if superlative.highest else 'least'} expensive{where} is the {best.title} at {money(best.price, best.currency)}"
+    elif field == "rating":
+        reviews = best.review_count or len(best.reviews)
+        detail = (f"the {'best' if superlative.highest else 'lowest'} rated{where} is the {best.title}, "
+                  f"{rating_text(best.rating or 0)}/5 from {reviews} review{'s' if reviews != 1 else ''}")  # fmt: skip
+    elif field == "review_count":
+        detail = f"the most reviewed{where} is the {best.title} ({best.review_count or len(best.reviews)} reviews)"
+    else:
+        # "capacity_liters" is the capacity, in liters.
+        name, _, unit = field.partition("_")
+        value = f"{best.attributes.get(field)} {unit.replace('_', ' ')}".strip()
+        leaf = f"of our {split_category(category)[-1]}, " if category else ""
+        detail = f"{leaf}the {best.title} has the {'highest' if superlative.highest else 'lowest'} {name}: {value}"
+        if not superlative.highest and name == "weight":
+            detail = f"{leaf}the {best.title} is the lightest: {value}"
+        elif superlative.highest and name == "weight":
+            detail = f"{leaf}the {best.title} is the heaviest: {value}"
+    sold_out = "" if best.in_stock else " It is sold out right now."
+    return detail[0].upper() + detail[1:] + "." + sold_out
 
 
 async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:

@@ -64,3 +64,41 @@ async def test_a_request_for_a_kind_of_product_is_still_a_search(shopper):
     boots = [catalog()[pid] for pid in ids(plan)]
     assert len(boots) >= 2 and all("Hiking Boots" in " ".join(p["category"]) if isinstance(p["category"], list)
                                    else "Hiking Boots" in p["category"] for p in boots)  # fmt: skip
+
+
+# -- superlatives over a whole kind of product ------------------------------------------------
+
+
+def _in_category(leaf: str) -> list[dict]:
+    return [p for p in catalog().values() if p["category"][-1] == leaf]
+
+
+def _buyable(p: dict) -> bool:
+    variants = p.get("variants") or []
+    return any(v.get("stock", 0) > 0 for v in variants) if variants else (p.get("stock") is None or p["stock"] > 0)
+
+
+async def test_the_cheapest_of_a_kind_is_the_cheapest_in_stock_and_a_cheaper_sold_out_one_is_said(shopper):
+    tvs = _in_category("Televisions")
+    in_stock = min((p for p in tvs if _buyable(p)), key=lambda p: p["price"])
+    plan, text = await shopper.say("the cheapest TV")
+    assert ids(plan)[0] == in_stock["id"] and shopper.state.focus == in_stock["id"]
+    assert says_price(text, in_stock["price"])
+    cheaper = [p for p in tvs if p["price"] < in_stock["price"]]
+    if cheaper:  # the demo catalog has sold-out TVs under it
+        assert any(p["title"] in text for p in cheaper)
+    plan, _ = await shopper.say("is it a smart TV?")
+    assert ids(plan) == [in_stock["id"]]
+
+
+async def test_the_largest_capacity_reads_the_field_this_kind_states(shopper):
+    kettles = [p for p in _in_category("Electric Kettles") if "capacity_liters" in p["attributes"]]
+    largest = max(float(p["attributes"]["capacity_liters"]) for p in kettles)
+    plan, text = await shopper.say("the largest capacity kettle")
+    first = catalog()[ids(plan)[0]]
+    assert float(first["attributes"]["capacity_liters"]) == largest and f"{largest:g}" in text
+
+
+async def test_a_superlative_with_nothing_named_or_shown_asks_of_what(shopper):
+    plan, _ = await shopper.say("which one is cheapest?")
+    assert plan.cards == ()
