@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 NAME_WORDS = 8
@@ -112,12 +114,20 @@ class ProductNames:
             for w in (*words, *brand_words):
                 postings[w].append(row)
         n = max(1, len(self.ids))
-        self.postings = dict(postings)
-        self.idf = {w: math.log(1 + n / len(rows_)) for w, rows_ in self.postings.items()}
+        self.postings = {w: np.asarray(r, dtype=np.int64) for w, r in postings.items()}
+        self.idf = {w: math.log(1 + n / len(r)) for w, r in self.postings.items()}
+        in_brand: dict[str, list[int]] = defaultdict(list)
+        for row, brand_words in enumerate(self.brands):
+            for w in brand_words:
+                in_brand[w].append(row)
+        self._in_brand = {w: np.asarray(r, dtype=np.int64) for w, r in in_brand.items()}
+        self._name_total = np.array([sum(self.idf[w] for w in name) for name in self.names])
         self._common = max(3, int(COMMON * n))
         self._unique = max(1, int(0.002 * n))
         self._distinct = max(2, int(0.005 * n))
         # Vocabulary by first letter, for typo correction of words the catalog never uses.
+        self._recent: dict[tuple[str, int], list[NameMatch]] = {}
+        self._lock = threading.Lock()
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for w in self.postings:
             if len(w) >= 4 and not w.isdigit():
@@ -141,6 +151,19 @@ class ProductNames:
         return out
 
     def matches(self, text: str, k: int = 5) -> list[NameMatch]:
+        """The products whose names the message most contains, best first (see `_matches`);
+        the last few messages' answers are kept, as a turn asks about the same text twice."""
+        key = (text, k)
+        found = self._recent.get(key)
+        if found is None:
+            found = self._matches(text, k)
+            with self._lock:  # turns run in worker threads
+                self._recent[key] = found
+                while len(self._recent) > 32:
+                    self._recent.pop(next(iter(self._recent)))
+        return found
+
+    def _matches(self, text: str, k: int) -> list[NameMatch]:
         """The products whose names the message most contains, best first.
 
         A product's score weighs two shares of name weight (IDF): how much of what the message
@@ -152,33 +175,46 @@ class ProductNames:
         known = [w for w in said if w in self.postings]
         said_weight = sum(self.idf[w] for w in known)
         rare = [w for w in known if len(self.postings[w]) <= self._common]
-        candidates: set[int] = set()
-        for w in rare:
-            candidates.update(self.postings[w])
+        if not rare:
+            return []
+        rows = np.unique(np.concatenate([self.postings[w] for w in rare]))
+        # Said weight per product, from each said word's postings (a word is in a product's
+        # name or in its brand, never both). The brand may be said or not ("the Matebook X Pro",
+        # "the Huawei Matebook X Pro"): it counts in the name only when said.
+        got_all = np.zeros(len(self.ids))
+        got_brands = np.zeros(len(self.ids))
+        for w in known:
+            got_all[self.postings[w]] += self.idf[w]
+            if (branded := self._in_brand.get(w)) is not None:
+                got_brands[branded] += self.idf[w]
+        got, got_brand = got_all[rows], got_brands[rows]
+        precision = got / said_weight
+        recall = got / (self._name_total[rows] + got_brand)
+        score = precision * np.sqrt(recall)
         scored: list[NameMatch] = []
         shared: dict[frozenset[str], int] = {}
-        for row in candidates:
-            # The brand may be said or not ("the Matebook X Pro", "the Huawei Matebook X Pro").
-            name = self.names[row] + tuple(w for w in self.brands[row] if w in said)
-            hit = frozenset(w for w in name if w in said)
-            got = sum(self.idf[w] for w in hit)
-            precision = got / said_weight if said_weight else 0.0
-            recall = got / sum(self.idf[w] for w in name)
+        # The best few by score, each checked for what makes a name (a handful, however large the catalog).
+        for i in np.argsort(-score, kind="stable")[: 4 * k + 8]:
+            row = int(rows[i])
+            hit = frozenset(w for w in (*self.names[row], *self.brands[row]) if w in said)
             if hit <= self._generic[row]:
                 continue  # only the brand and the kind ("TrailMax hiking boots"): no product's name
             if len(hit) == 1 and len(self.postings[next(iter(hit))]) > self._unique:
                 continue  # one word several products share ("red") names none of them
-            if recall < 0.6 and self._sharing(hit, shared) > self._distinct:
+            if recall[i] < 0.6 and self._sharing(hit, shared) > self._distinct:
                 continue  # "hiking boots": words of many names, together telling none apart
-            scored.append(NameMatch(self.ids[row], precision * math.sqrt(recall), hit, recall > 0.99))
+            scored.append(NameMatch(self.ids[row], float(score[i]), hit, bool(recall[i] > 0.99)))
         scored.sort(key=lambda m: (-m.score, -len(m.words), m.product_id))
         return scored[:k]
 
     def _sharing(self, words: frozenset[str], seen: dict[frozenset[str], int]) -> int:
         """How many products' names hold all these words."""
         if words not in seen:
-            rows = sorted((set(self.postings[w]) for w in words), key=len)
-            seen[words] = len(set.intersection(*rows)) if rows else 0
+            rows = sorted((self.postings[w] for w in words), key=len)
+            common = rows[0] if rows else np.empty(0, dtype=np.int64)
+            for other in rows[1:]:
+                common = np.intersect1d(common, other, assume_unique=True)
+            seen[words] = len(common)
         return seen[words]
 
     def resolve(self, text: str, prefer: Iterable[str] = ()) -> Naming:
