@@ -74,6 +74,7 @@ bench: data
 	$(PY) -m tests.bench --suite turns
 	$(PY) -m tests.bench --suite actions
 	$(PY) -m tests.bench --suite copy
+	$(PY) -m tests.bench --suite naming
 	$(if $(wildcard ../shared/data/amazon_in_products.csv ../shared/data/dummyjson_products.json),$(PY) -m tests.bench --suite onboarding --data ../shared/data)
 
 WANDS := ../shared/data/wands_eval

@@ -10,7 +10,7 @@ import click
 from bot.config import Settings, load_settings
 from bot.errors import USER_ERRORS
 
-SUITES = ("all", "search", "nlu", "generation", "turns", "actions", "copy", "onboarding")
+SUITES = ("all", "search", "nlu", "generation", "turns", "actions", "copy", "onboarding", "naming")
 
 
 @click.command()
@@ -25,7 +25,7 @@ SUITES = ("all", "search", "nlu", "generation", "turns", "actions", "copy", "onb
     type=click.Choice(SUITES),
     default="all",
     show_default=True,
-    help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; onboarding: time from a catalog file in --data to the first answer; none of these is part of all).",
+    help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; onboarding: time from a catalog file in --data to the first answer; naming: product-name resolution and coverage per message at each size; none of these is part of all).",
 )
 @click.option(
     "--data", "shared", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared/data"),
@@ -112,6 +112,12 @@ def _run(suite: str, settings: Settings, counts: list[int], shared: Path) -> Non
 
         say("\n== generation ==")
         run_generation(store_contexts(settings), say, settings.data_dir)
+    if suite == "naming":
+        from tests.bench.naming import run_naming
+
+        say("== product names and coverage ==")
+        run_naming(encoder, counts, say)
+        return
     if suite in ("all", "search"):
         from tests.bench.search import run
 
