@@ -72,22 +72,47 @@ def finding_sentence(f: Finding, p: ProductFacts | None) -> str:
             f"The product details for {name} don't say anything about {f.topic}, so I can't promise either way. "
             "I can connect you with our team if you'd like to ask them."
         )
+    if f.topic == "stock" and f.source == "catalog" and p is not None:
+        return _stock_sentence(f.answer, p)
     where = {"attribute": "the product details", "catalog": "the catalog", "description": "the description",
              "review": "a customer review"}.get(f.source, "the product details")  # fmt: skip
+    several = p is not None and plural_title(p.title)  # "the Hiking Boots": they, their
     if f.answer in ("yes", "no"):
         if f.quote:
             return f"{'Yes' if f.answer == 'yes' else 'No'}, going by {where} of {name}: “{f.quote}”"
         if f.source == "catalog":
-            return f"Yes, {name} has {f.topic}." if f.answer == "yes" else f"No, {name} doesn't have {f.topic}."
+            if f.answer == "yes":
+                return f"Yes, {name} {'have' if several else 'has'} {f.topic}."
+            return f"No, {name} {'don' if several else 'doesn'}'t have {f.topic}."
         has = f.topic.endswith("s") and not f.topic.endswith("ss") or f.topic in _THINGS
+        it, have, be = ("they", "have", "are") if several else ("it", "has", "is")
         if f.answer == "yes":
-            return f"Yes, {where} for {name} say it {'has' if has else 'is'} {f.topic}."
-        return f"No, {where} for {name} say it {'has no' if has else 'is not'} {f.topic}."
-    verb = "are" if f.topic.endswith("s") and not f.topic.endswith("ss") else "is"
+            return f"Yes, {where} for {name} say {it} {have if has else be} {f.topic}."
+        return f"No, {where} for {name} say {it} {f'{have} no' if has else f'{be} not'} {f.topic}."
+    head = f.topic.split()[0] if f.topic.split() else ""  # "sizes in stock" are
+    verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
     text = f"The {f.topic} of {name} {verb} {f.answer}."
+    if f.source == "attribute":
+        # Quoted as the catalog states it: "No warranty" read into a sentence would not fit.
+        text = f"The product details of {name} give {'their' if several else 'its'} {f.topic} as “{f.answer}”."
     if f.quote and f.source in ("description", "review"):
         text = f"About {f.topic}, {where} of {name} says: “{f.quote}”"
     return text
+
+
+def plural_title(title: str) -> bool:
+    """Whether a product's name names several things ("Red Shoes", "Hiking Boots"): "are", not "is"."""
+    last = title.split()[-1].lower() if title.split() else ""
+    return last.endswith("s") and not last.endswith("ss")
+
+
+def _stock_sentence(answer: str, p: ProductFacts) -> str:
+    """"The Red Shoes are in stock (7 left).", "The Kettle is out of stock right now."."""
+    verb = "are" if plural_title(p.title) else "is"
+    if answer == "in stock":
+        left = f" ({p.stock} left)" if p.stock is not None else ""
+        return f"The {p.title} {verb} in stock{left}."
+    return f"The {p.title} {verb} {answer} right now."
 
 
 def facts_or(default: str) -> Callable[[AnswerContext], list[str]]:
