@@ -339,6 +339,11 @@ def understand(parse: Parse, context: Context) -> Frame:
         return frame("cart_add" if intent == "add_to_cart" else "choose")
     if reference is not None and intent not in POLICY_INTENTS:
         return frame(_act_on_reference(intent, text, reference))
+    if context.focus and reference is None and intent not in POLICY_INTENTS and not constraint_types & {"category", "brand"} and (
+        _HOW_TO.search(text) or _HOW_MANY_LEFT.search(text)
+    ):
+        # "How do you set it up?", "how many do you have?" with a product in focus: about it.
+        return frame("question")
     if (context.named or context.named_close) and intent not in POLICY_INTENTS:
         # A product named by its title ("how many Cricket Helmets are left?", "compare the
         # Galaxy Tab White with the iPhone 6"): whatever the classifier read, the message is
@@ -418,6 +423,12 @@ _ASKS_FACT = re.compile(
     r"|ship|deliver|arrive|dimensions?|weigh|made of|tell me about|details|describe|specs?|what(?:'s| is) the)\b",
     re.I,
 )
+_HOW_TO = re.compile(
+    r"\bhow (?:do|does|can|should|would) (?:i|you|we|one) (?:\w+ ){1,2}?(?:it|them|this|that)\b"
+    r"|\bhow (?:do|does) (?:it|they) (?:work|fit|open|close|fold|charge|attach|connect)\b",
+    re.I,
+)
+_HOW_MANY_LEFT = re.compile(r"\bhow many (?:do you have|have you got|are (?:there|left)|(?:are )?left|(?:are )?in stock)\b", re.I)
 _QUESTION_SHAPE = re.compile(r"\?\s*$|^\s*(?:which|what|whats|what's|is|are|does|did|can|could|will|would|how|when|where|why)\b", re.I)
 _SHOW_ME = re.compile(r"^\s*(?:show|find|search|list|browse|looking for|i(?:'m| am) looking|i (?:need|want))\b", re.I)
 

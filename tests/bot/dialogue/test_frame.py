@@ -202,6 +202,11 @@ ROUTES = [
     ("do you have any Northfen Breeze boots?", "product_search", NAMED_ONE, "search"),
     # A policy question about a named product stays with the policy (which reads the product's own terms).
     ("can I return the Northfen Breeze?", "return_refund", NAMED_ONE, "policy"),
+    # With a product in focus, how it is used and how many are left are about it.
+    ("how do you set it up?", "capabilities", BOOTS_NAMED, "question"),
+    ("how do I clean them?", "product_search", BOOTS_NAMED, "question"),
+    ("how many do you have?", "product_search", BOOTS_NAMED, "question"),
+    ("how many tents do you have?", "product_search", BOOTS_NAMED, "search"),
 ]
 
 
