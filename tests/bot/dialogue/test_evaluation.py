@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.dialogue.eval_catalogs import CATALOGS, SHARED_DATA, catalog_dir, prepare_catalog
 from bot.dialogue.evaluation import (
-    CATALOGS, CONVERSATIONS_DIR, KINDS, SHARED_DATA, Conversation, ConversationFileError, ConversationResult, Failure,
-    Report, catalog_dir, evaluate, load_conversations, prepare_catalog, shipped_files,
+    CONVERSATIONS_DIR, KINDS, Conversation, ConversationFileError, ConversationResult, Failure, Report, evaluate,
+    load_conversations, shipped_files,
 )  # fmt: skip
 from bot.dialogue.expectations import CHECKS, Context, Seen, run_check
 from catalog import demo_product_ids
