@@ -148,6 +148,7 @@ class FilterIndex:
         # the catalog's titles show one (retrieval/brands.py): "boAt earphones" then finds
         # boAt's even in a catalog with no brand column.
         titled = title_brands((r.id, r.title, r.brand, r.category) for r in rows) if any(not r.brand for r in rows) else {}
+        any_colors = any(r.colors for r in rows)
         for row, pid in enumerate(row_ids):
             fr = by_id.get(pid) if pid is not None else None
             if fr is None:
@@ -166,8 +167,9 @@ class FilterIndex:
                 self._colors[c].append(row)
             for c in fr.colors_in_stock:
                 self._colors_in_stock[c].append(row)
-            if not fr.colors:
-                # A catalog without colour data still names colours in titles ("Red Shoes").
+            if not any_colors:
+                # A catalog without colour data still names colours in titles ("Red Shoes"). One that
+                # has colour data means what it says: a product stating none has none ("Brown Rice").
                 for word in set(re.findall(r"[a-z]+", fr.title.lower())):
                     self._title_words[word].append(row)
             for s in fr.sizes:

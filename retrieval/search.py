@@ -1,4 +1,5 @@
-"""Hybrid product search: dense (FAISS) and lexical (BM25) retrieval fused, under exact filters."""
+"""Hybrid product search: dense (FAISS) and lexical (BM25) retrieval fused, under exact filters,
+without the weak tail matches below a relevance floor (retrieval/relevance.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from retrieval.embeddings import Encoder
 from retrieval.coverage import Coverage
 from retrieval.filters import FilterIndex, SearchFilters
 from retrieval.indexing import SearchIndex
+from retrieval.relevance import RelevanceFloor, calibrated_floor
 from retrieval.store import CatalogStore, UpsertCounts
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -85,6 +87,7 @@ class ProductSearch:
         self._write_lock = threading.Lock()
         self._filters = FilterIndex(store.filter_rows(), index.vectors.row_ids)
         self._coverage: Coverage | None = None  # built on first use, not at start-up
+        self._floor: RelevanceFloor | None = None  # likewise
 
     # -- reads -------------------------------------------------------------------------
 
@@ -121,6 +124,10 @@ class ProductSearch:
         # Sorting by price or rating reorders the most relevant few, not the whole pool:
         # the cheapest weak match is not what "cheapest running shoes" asks for.
         keep = k if sort == "relevance" else max(3 * k, 30)
+        # Weak tail matches are not shown as matches (retrieval/relevance.py), unless the filters
+        # themselves name the kind of product (a category or brand): then every hit is one.
+        if mode == "hybrid" and not (filters.category or filters.brand):
+            scored = self.above_floor(query, scored, dense, lexical)
         ranked = scored[:keep]
         dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
         lexical_rank = {pid: r for r, (pid, _) in enumerate(lexical, 1)}
@@ -132,6 +139,14 @@ class ProductSearch:
         ]
         return _sorted(hits, sort)[:k]
 
+    def ranked_by(self, field: str, highest: bool, *, filters: SearchFilters | None = None, k: int = 10) -> list[Product]:
+        """Every product passing `filters` ranked by a numeric field ("the cheapest laptop", "the
+        lightest tent"), in stock first; products without a value for the field are left out."""
+        rows = self._filters.ranked(self._filters.mask(filters or SearchFilters()), field, highest, k)
+        ids = [pid for r in rows if (pid := self.index.vectors.row_ids[r]) is not None]
+        products = self.store.get_many(ids)
+        return [products[pid] for pid in ids if pid in products]
+
     def count(self, filters: SearchFilters | None = None) -> int:
         """How many products satisfy `filters`: an exact count over the catalog, unlike the
         length of a result list, which `k` caps."""
@@ -142,8 +157,40 @@ class ProductSearch:
         """What the catalog sells, in its own words (retrieval/coverage.py)."""
         coverage = self._coverage
         if coverage is None:
-            coverage = self._coverage = Coverage(self.store.filter_rows())
+            coverage = self._coverage = Coverage(self.store.filter_rows(), encode=self._encode_many)
         return coverage
+
+    @property
+    def floor(self) -> RelevanceFloor:
+        """How far below the best hit a hit may fall and still be shown, calibrated on this catalog."""
+        floor = self._floor
+        if floor is None:
+            floor = self._floor = calibrated_floor(self.store, self.index.vectors, self._encode_many)
+        return floor
+
+    def above_floor(
+        self, query: str, ranked: list[tuple[str, float]], dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
+        """The (product id, score) pairs of `ranked` that clear the relevance floor for `query`,
+        given the dense and lexical rankings they were fused from."""
+        if not dense or not ranked:
+            return ranked
+        row_of = self.index.vectors.row_of
+        rows = [row_of.get(pid, -1) for pid, _ in ranked]
+        # einsum, not BLAS: see retrieval/recommend/candidates.py (threaded BLAS slows the encoder).
+        similarity = np.einsum("id,d->i", self.index.vectors.vectors()[rows], self._query_vector(query))
+        best, worded, floor = dense[0][1], {pid for pid, _ in lexical}, self.floor
+        return [
+            hit for hit, row, sim in zip(ranked, rows, similarity, strict=True)
+            if row >= 0 and floor.keeps(best, float(sim), shares_words=hit[0] in worded)
+        ]
+
+    def _encode_many(self, texts: list[str]) -> np.ndarray:
+        # One word a shopper asked for is kept for next time; a catalog's vocabulary of short
+        # phrases is encoded in big batches (little padding) and not kept.
+        if len(texts) == 1:
+            return self.encoder.encode_cached(texts)
+        return self.encoder.encode(texts, batch_size=128)
 
     def nearest_categories(self, text: str, k: int = 3) -> list[str]:
         """The catalog's categories closest in meaning to `text` (for "we don't sell that; we have ...")."""
@@ -223,6 +270,7 @@ class ProductSearch:
             self.index.save(self.index_root)
         self._filters = FilterIndex(self.store.filter_rows(), self.index.vectors.row_ids)
         self._coverage = None
+        self._floor = None
 
 
 def _sorted(hits: list[Hit], sort: Sort) -> list[Hit]:

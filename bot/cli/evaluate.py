@@ -173,3 +173,43 @@ def register(main: click.Group) -> None:
                 click.echo("\n".join(line for r in report.failed for line in _failure_lines(r, several)))
         if strict and report.failed:
             ctx.exit(1)
+
+    @eval_.command("coverage")
+    @click.option("--data-dir", "folders", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+                  help="A store's data dir, named after its folder (repeatable).")
+    @click.option("--store", "stores", multiple=True, metavar="NAME=DIR", help="A store's data dir with a name (repeatable).")
+    @click.option("--verbose", is_flag=True, help="Also print every request: the truth, the decision and the cards shown.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.pass_context
+    def coverage(ctx: click.Context, folders: tuple[Path, ...], stores: tuple[str, ...], verbose: bool, as_json: bool) -> None:
+        """Does the assistant know what a store sells? Precision and recall of "we carry it", and
+        the share of cards shown that are what was asked for, per store.
+
+        Requests name the catalog's own product types and a fixed list of common retail types;
+        retrieval/coverage_eval.py says how the truth is set. Without --data-dir or --store, the
+        data dir is scored. Catalogs are only read (an index out of date is brought up to date
+        first, as `shopbot serve` would).
+        """
+        from retrieval.coverage_eval import evaluate_coverage, probe_lines, report_lines
+
+        settings = settings_of(ctx)
+        chosen = [(folder.resolve().name, folder) for folder in folders]
+        for store in stores:
+            name, sep, folder = store.partition("=")
+            if not sep or not name or not Path(folder).is_dir():
+                raise click.BadParameter(f"{store!r} is not NAME=DIR with an existing DIR", param_hint="--store")
+            chosen.append((name, Path(folder)))
+        chosen = chosen or [(settings.data_dir.resolve().name, settings.data_dir)]
+        encoder = load_encoder(settings)
+        reports = []
+        for name, folder in chosen:
+            search, _ = open_search(settings.model_copy(update={"data_dir": folder}), encoder=encoder)
+            reports.append(evaluate_coverage(search, name))
+            search.store.close()
+        if as_json:
+            click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+            return
+        if verbose:
+            click.echo("\n".join(line for r in reports for line in probe_lines(r)) + "\n")
+        click.echo("coverage: does the store carry what was asked for, and are the cards shown that?")
+        click.echo("\n".join(report_lines(reports)))

@@ -86,6 +86,25 @@ def test_category_filter_includes_the_subtree(small: ProductSearch) -> None:
         "boot-1", "boot-2"]
 
 
+def test_weak_tail_matches_are_not_shown_as_matches(small: ProductSearch) -> None:
+    # One product of eight is earphones: the boots, tee and lamp nearest after it are not matches.
+    assert _ids(small.search("earphones for the gym", k=8)) == ["buds-1"]
+    assert sorted(_ids(small.search("coffee", k=8))) == ["mug-1", "press-1"]
+
+
+def test_filters_that_name_the_kind_of_product_keep_every_hit(small: ProductSearch) -> None:
+    # The shopper asked for the kitchen: both kitchen products are shown, however unlike boots.
+    hits = small.search("hiking boots", filters=SearchFilters(category="Kitchen"), k=8)
+    assert sorted(_ids(hits)) == ["mug-1", "press-1"]
+    assert len(small.search("", filters=SearchFilters(max_price=200), k=8)) == 8  # browsing: no floor
+
+
+@pytest.mark.parametrize(("query", "category"), [("couch", "Sofas"), ("tents", "Tents"), ("dog bed", "Dog Beds")])
+def test_every_hit_shown_is_what_was_asked_for(demo: ProductSearch, query: str, category: str) -> None:
+    hits = demo.search(query, k=40)
+    assert len(hits) >= 5 and {h.product.category[-1] for h in hits} == {category}
+
+
 def test_sorting_by_price_and_rating(small: ProductSearch) -> None:
     prices = [h.product.price for h in small.search("coffee", k=5, sort="price_asc")]
     assert prices == sorted(prices) and len(prices) >= 2
@@ -133,6 +152,12 @@ def _violations(p: Product, f: SearchFilters) -> list[str]:
         sizes = p.sizes_in_stock() if f.in_stock else p.sizes
         if normalize_size(f.size) not in sizes:
             bad.append("size")
+    if f.color and f.size and any(v.color and v.size for v in p.variants):
+        # "Brown in size S" is one variant: brown in M and black in S is not it.
+        pair = (normalize_color(f.color), normalize_size(f.size))
+        if not any((normalize_color(v.color or ""), normalize_size(v.size or "")) == pair and (v.stock > 0 or not f.in_stock)
+                   for v in p.variants):  # fmt: skip
+            bad.append("variant")
     return bad
 
 
