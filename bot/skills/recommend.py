@@ -1,9 +1,11 @@
 """Recommendations in conversation: what to ask the recommender for, given a message and a profile.
 
 Four requests, all ranked by `retrieval.recommend.Recommender` with the shopper's profile:
-- "recommend something" / "a gift for my dad who likes cooking, under $50": candidates
-  from what the message asks for (or, with nothing asked, from the shopper's history and
-  popularity), re-ranked by the profile;
+- "recommend something": candidates from what the message asks for (or, with nothing
+  asked, from the shopper's history and popularity), re-ranked by the profile;
+- "a gift for my dad who likes cooking, under $50": the same, among what suits the
+  recipient (see bot/skills/gifts.py and retrieval/recommend/recipients.py), with what they
+  are into as the query and the occasion left out of it;
 - "more like this": neighbours of the product in focus;
 - "what goes with this?": complements of the product in focus (bought together, then
   categories that pair with it).
@@ -14,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.nlu.parser import Parse
+from bot.skills import gifts as gift_requests
 from retrieval.catalog import Product
 from retrieval.filters import SearchFilters
-from retrieval.recommend import Recommendation, Recommender, ShopperProfile, Signal
+from retrieval.recommend import Recipient, Recommendation, Recommender, ShopperProfile, Signal
 
 SIMILAR_RE = re.compile(
     r"\b(?:more like (?:this|that|it|these|the (?:first|second|third|last) one)|(?:something|anything|others?|ones?)"
@@ -37,7 +40,8 @@ _FILLER = set(
     "i i'm im me my want need looking look for some something anything a an the to buy get find show please "
     "recommend recommendation recommendations suggest suggestion suggestions ideas idea gift gifts present presents "
     "good nice best great what should can you could would do any give us our who which likes like loves love enjoys "
-    "enjoy is into a fan of that and or with under below over above around about budget cheap".split()
+    "enjoy is into a fan of that and or with under below over above around about budget cheap "
+    "she he they her his him them their she's he's they're someone somebody special occasion".split()
 )
 _ENTITY_SPANS = {"price", "recipient", "reference", "quantity", "size", "color"}
 
@@ -50,18 +54,24 @@ class Suggestions:
     reasons: dict[str, tuple[str, ...]]
     anchor: Product | None = None
     personalized: bool = False
+    # For a gift: False when nothing in the catalog is made for the recipient (a child in a
+    # gadget store), or when nothing answers what they are into; the list is then the nearest.
+    section: bool = True
+    interest_found: bool = True
 
 
 def request_query(parse: Parse) -> str:
     """What the message asks for, without prices, recipients and suggestion boilerplate.
 
-    "a gift for my dad who likes cooking, under $50" -> "cooking"; "recommend something" -> "".
+    "a gift for my dad who likes cooking, under $50" -> "cooking"; "something for my wife's
+    birthday" -> "" (an occasion is not a product); "recommend something" -> "".
     """
-    text = parse.text
+    text = gift_requests.without_occasion(parse).text
     for e in sorted((e for e in parse.entities if e.type in _ENTITY_SPANS), key=lambda e: -e.start):
         text = text[: e.start] + " " + text[e.end :]
     words = re.findall(r"[\w'&-]+", text.lower())
-    kept = [w for w in words if w not in _FILLER]
+    # "'s" is what is left of "my wife's" once the recipient is taken out.
+    kept = [w for w in words if w not in _FILLER and w.strip("'") not in ("", "s")]
     return " ".join(kept)
 
 
@@ -89,6 +99,14 @@ def recommend(recommender: Recommender, profile: ShopperProfile, query: str, fil
     """The best products for this request and shopper (cold start: popular within the filters)."""
     recs = recommender.recommend(profile, query=query, filters=filters, k=k + 3 * len(exclude_brands) + 3)
     return _suggestions(_keep(recs, exclude_brands, k), profile)
+
+
+def gifts(recommender: Recommender, profile: ShopperProfile, recipient: Recipient, query: str,
+          filters: SearchFilters, exclude_brands: list[str], k: int) -> Suggestions:
+    """Gift ideas for `recipient` (and what they are into, the query), for this shopper."""
+    ideas = recommender.gifts(recipient, profile, query=query, filters=filters, k=k + 3 * len(exclude_brands) + 3)
+    found = _suggestions(_keep(ideas.recommendations, exclude_brands, k), profile)
+    return replace(found, section=ideas.section, interest_found=ideas.interest_found)
 
 
 def similar(recommender: Recommender, profile: ShopperProfile, anchor: Product, filters: SearchFilters,

@@ -8,6 +8,7 @@ conversation: what the suggestions are for, who they are for, and the page shown
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.dialogue import preferences
@@ -17,6 +18,7 @@ from bot.dialogue.state import PAGE, DialogueState
 from bot.generation.facts import AnswerContext, ProductFacts
 from bot.generation.phrasing import numbered, price_text, stock_note
 from bot.nlu.parser import Parse
+from bot.skills import gifts
 from bot.skills import recommend as ranking
 from bot.skills import search
 from bot.skills.base import Skill, list_checks
@@ -40,13 +42,13 @@ _FILLER = set(
 async def recommend(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     """Suggestions for a new request ("a gift for my wife", "something for running")."""
     parse = req.parse
-    if (plan := await search.not_carried(d, state, req)) is not None:
+    # "For my mom's anniversary": the occasion is not a product the store could lack.
+    if (plan := await search.not_carried(d, state, replace(req, parse=gifts.without_occasion(parse)))) is not None:
         return plan
     wanted = SearchConstraints(query=ranking.request_query(parse)).merged(req.frame.constraints)
     state.search = wanted
-    who = req.frame.recipient
-    who = who.get("who") if isinstance(who, dict) else who
-    state.recipient = (f"your {who}" if re.search(r"\bmy\b", parse.text, re.I) else f"a {who}") if who else None
+    gift = gifts.read(parse)
+    state.recipient = gift.phrase if gift else None
     return await suggest(d, state, req, "recommend")
 
 
@@ -95,7 +97,7 @@ async def dismiss(d: Dialogue, state: DialogueState, req: Request) -> Plan:
 async def suggest_again(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     """A follow-up on suggestions ("not that brand", "cheaper", "in black", "she loves animals")."""
     frame = req.frame
-    if (plan := await search.not_carried(d, state, req)) is not None:
+    if (plan := await search.not_carried(d, state, replace(req, parse=gifts.without_occasion(req.parse)))) is not None:
         return plan  # "a kayak for my dad": not something the store sells
     shown = await d.products(state.shown())
     change = frame.constraints
@@ -109,13 +111,13 @@ async def suggest_again(d: Dialogue, state: DialogueState, req: Request) -> Plan
         change = change.model_copy(update={"price_max": round(min(p.price for p in shown) - 0.01, 2)})
     wanted = state.search.merged(change)
     wanted = wanted.model_copy(update={"exclude_brands": sorted({*state.search.exclude_brands, *change.exclude_brands})})
-    interests = [w for w in re.findall(r"[a-z][a-z'-]+", search.search_words(req.parse).lower()) if w not in _FILLER]
+    interests = [w for w in re.findall(r"[a-z][a-z'-]+", search.search_words(gifts.without_occasion(req.parse)).lower())
+                 if w not in _FILLER]
     if interests and not change.narrows():
         # "She loves animals": what the gift is about, added to what is searched for.
         wanted = wanted.model_copy(update={"query": " ".join(dict.fromkeys([*(wanted.query or "").split(), *interests]))})
-    if frame.recipient is not None:
-        who = frame.recipient.get("who") if isinstance(frame.recipient, dict) else frame.recipient
-        state.recipient = f"your {who}" if re.search(r"\bmy\b", req.text, re.I) else f"a {who}"
+    if (gift := gifts.read(req.parse)) is not None:
+        state.recipient = gift.phrase
     state.search = wanted
     anchor = await d.product(state.anchor) if state.anchor else None
     return await suggest(d, state, req, state.suggest_kind or "recommend", anchor)
@@ -148,6 +150,9 @@ async def suggest(d: Dialogue, state: DialogueState, req: Request, kind: str, an
         found = await d.run(lambda: ranking.similar(recommender, profile, anchor, filters, excluded, SUGGESTIONS))
     elif kind == "complements" and anchor is not None:
         found = await d.run(lambda: ranking.complements(recommender, profile, anchor, filters, excluded, SUGGESTIONS))
+    elif kind == "recommend" and state.recipient and (recipient := gifts.from_phrase(state.recipient)) is not None:
+        query = state.search.query or ""
+        found = await d.run(lambda: ranking.gifts(recommender, profile, recipient, query, filters, excluded, SUGGESTIONS))
     else:
         query = state.search.query or ""
         found = await d.run(lambda: ranking.recommend(recommender, profile, query, filters, excluded, SUGGESTIONS))
@@ -162,6 +167,8 @@ async def suggest(d: Dialogue, state: DialogueState, req: Request, kind: str, an
 
 def lead_for(d: Dialogue, state: DialogueState, kind: str, anchor: Product | None, parse: Parse,
           found: ranking.Suggestions) -> str:
+    if kind == "recommend" and state.recipient and not (found.section and found.interest_found and found.products):
+        return gift_note(state, found)
     if not found.products:
         return ""
     if kind == "similar" and anchor:
@@ -170,7 +177,8 @@ def lead_for(d: Dialogue, state: DialogueState, kind: str, anchor: Product | Non
         return f"These go well with the {anchor.title}:"
     said = {k: v for k, v in preferences.stated(parse, d.currency).items() if k != "recipients"}
     if kind == "recommend" and state.recipient:
-        lead = f"Gift ideas for {state.recipient}:"
+        when = gifts.occasion(parse.text)
+        lead = f"{when[:1].upper()}{when[1:]} gift ideas for {state.recipient}:" if when else f"Gift ideas for {state.recipient}:"
     elif found.personalized:
         lead = "Picked for you:"
     elif not parse.entities and not ranking.request_query(parse):
@@ -178,6 +186,28 @@ def lead_for(d: Dialogue, state: DialogueState, kind: str, anchor: Product | Non
     else:
         lead = "Here's what I'd suggest:"
     return f"Got it, I'll remember {preferences.describe(said, d.currency)}. {lead}" if said else lead
+
+
+def gift_note(state: DialogueState, found: ranking.Suggestions) -> str:
+    """What to say when the catalog has nothing made for the recipient, or nothing for what they are into."""
+    who = state.recipient or "them"
+    recipient = gifts.from_phrase(who)
+    if not found.section:
+        kind = ("pets" if recipient and recipient.pet else "babies" if recipient and recipient.stage == "baby"
+                else "children")
+        said = f"I couldn't find anything in this store made for {kind}."
+        if not found.products:
+            return f"{said} Is there something else for {who} I can look for?"
+        return (f"{said} These are the nearest things that might suit {who}; tell me what they're into and "
+                "I'll look for that:")
+    interest = state.search.query or ""
+    priced = state.search.price_max is not None or state.search.price_min is not None
+    where = "in that price range" if priced else "here"
+    if not found.interest_found and found.products:
+        return f"I couldn't find anything for {interest} {where}, so here are other gift ideas for {who}:"
+    if priced:
+        return f"I couldn't find a gift for {who} in that price range. Shall I look at a different budget?"
+    return f"I couldn't find a gift for {who} that fits. Tell me what they're into, or a budget, and I'll look again."
 
 
 async def show_suggestions(d: Dialogue, state: DialogueState, text: str, lead: str = "") -> Plan:
@@ -189,7 +219,7 @@ async def show_suggestions(d: Dialogue, state: DialogueState, text: str, lead: s
         lead = f"Suggestions {state.offset + 1} to {state.offset + len(page)} of {len(state.results)}:"
     context = AnswerContext(
         "recommend", text, products=facts, reasons=reasons, constraints=state.search.stated(d.currency),
-        store_facts=(lead,) if lead and page else (),
+        store_facts=(lead,) if lead and (page or state.recipient) else (),
     )
     if state.search.in_stock and any(not f.stock_known for f in facts):
         state.offered_handoff = True  # the answer offers a person to check stock
@@ -201,6 +231,8 @@ async def show_suggestions(d: Dialogue, state: DialogueState, text: str, lead: s
 
 def _recommend(c: AnswerContext) -> list[str]:
     if not c.products:
+        if c.store_facts:  # why nothing suits who a gift is for, and what to tell us
+            return [" ".join(c.store_facts)]
         return ["I don't have a recommendation that fits yet. Tell me what it's for, or a budget, and I'll find something."]
 
     def line(p: ProductFacts) -> str:

@@ -12,17 +12,27 @@ from retrieval.index import VectorIndex
 from retrieval.search import ProductSearch
 
 
-def from_query(search: ProductSearch, query: str, mask: np.ndarray, pool: int) -> dict[int, float]:
+def from_query(search: ProductSearch, query: str, mask: np.ndarray, pool: int,
+               min_cosine: float | None = None) -> dict[int, float]:
     """Hybrid retrieval (dense + BM25, reciprocal-rank fused) under the mask: row -> relevance in (0, 1].
 
     The same retrievers and fusion as `ProductSearch.search`, without loading the pool's
-    products: only the few finally recommended are read from the catalog.
+    products: only the few finally recommended are read from the catalog. With
+    `min_cosine`, only products at least that similar in meaning are candidates: a vector
+    index returns nearest neighbours even for a query nothing answers, and a keyword can
+    sit in an unrelated description ("running" in a mixer grinder's motor specs); the
+    keyword ranking then only orders the products that pass.
     """
     f = search.fusion
     row_of = search.index.vectors.row_of
     scores: dict[int, float] = {}
-    ranked = ((f.dense_weight, search.dense_ranked(query, mask, pool)),
-              (f.lexical_weight, search.lexical_ranked(query, mask, pool)))
+    dense = search.dense_ranked(query, mask, pool)
+    lexical = search.lexical_ranked(query, mask, pool)
+    if min_cosine is not None:
+        dense = [(pid, cos) for pid, cos in dense if cos >= min_cosine]
+        close = {pid for pid, _ in dense}
+        lexical = [(pid, score) for pid, score in lexical if pid in close]
+    ranked = ((f.dense_weight, dense), (f.lexical_weight, lexical))
     for weight, hits in ranked:
         for rank, (pid, _) in enumerate(hits, 1):
             row = row_of[pid]

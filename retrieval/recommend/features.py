@@ -7,11 +7,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from retrieval.recommend.columns import CatalogColumns
-from retrieval.recommend.cooccurrence import CoOccurrence
 from retrieval.recommend.taste import Taste
 
 FEATURES = ("relevance", "similarity", "cooccurrence", "brand", "category", "price", "size",
-            "color", "quality", "pairing")
+            "color", "quality", "pairing", "fit")
 # Cosines between unrelated MiniLM product texts sit around 0.1-0.3; only the part above
 # this floor says "similar".
 SIMILARITY_FLOOR = 0.25
@@ -23,7 +22,9 @@ class RankWeights:
 
     A query's relevance dominates when there is one; among relevant products the
     shopper's own history (similar items, bought-together) comes next, then stated and
-    inferred tastes, then quality as a tie-breaker.
+    inferred tastes, then quality as a tie-breaker. How well a product suits the person a
+    gift is for (`fit`, zero unless a recipient is given) outweighs quality, so a gift
+    list leads with what suits them rather than with the store's best sellers.
     """
 
     relevance: float = 3.0
@@ -36,6 +37,7 @@ class RankWeights:
     color: float = 0.2
     quality: float = 0.4
     pairing: float = 0.8
+    fit: float = 1.0
 
     def vector(self) -> np.ndarray:
         """The weights in FEATURES order."""
@@ -55,7 +57,7 @@ class FeatureTable:
 def compute(columns: CatalogColumns, vectors: np.ndarray, rows: np.ndarray, taste: Taste, *,
             relevance: dict[int, float] | None = None,
             cooccurrence: dict[str, tuple[float, str]] | None = None,
-            pairing: np.ndarray | None = None) -> FeatureTable:
+            pairing: np.ndarray | None = None, fit: np.ndarray | None = None) -> FeatureTable:
     """Every feature for every candidate row, vectorised over the candidates."""
     n = len(rows)
     values = np.zeros((n, len(FEATURES)))
@@ -98,6 +100,8 @@ def compute(columns: CatalogColumns, vectors: np.ndarray, rows: np.ndarray, tast
     values[:, col["quality"]] = columns.quality[rows]
     if pairing is not None:
         values[:, col["pairing"]] = pairing
+    if fit is not None:
+        values[:, col["fit"]] = fit
     return FeatureTable(rows, values, similar_to, bought_with)
 
 

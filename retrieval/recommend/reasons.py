@@ -145,10 +145,17 @@ def _pairing(e: Evidence) -> Reason | None:
                   {"product_id": e.pairs_with.id, "category": e.pairs_with.category[-1]})
 
 
+def _fit(e: Evidence) -> Reason | None:
+    # That a product suits the recipient is why it is on the list at all (the lead says
+    # who it is for); no fact of the item itself backs a phrase like "popular gift for
+    # women", so the item's own reasons (its rating, what it matches) are given instead.
+    return None
+
+
 BUILDERS: dict[str, Callable[[Evidence], Reason | None]] = {
     "relevance": _relevance, "similarity": _similarity, "cooccurrence": _cooccurrence,
     "brand": _brand, "category": _category, "price": _price, "size": _size, "color": _color,
-    "quality": _quality, "pairing": _pairing,
+    "quality": _quality, "pairing": _pairing, "fit": _fit,
 }
 
 

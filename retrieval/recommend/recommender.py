@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from retrieval.recommend.features import FEATURES, FeatureTable, RankWeights, co
 from retrieval.recommend.pairing import complementary
 from retrieval.recommend.profile import Engagement, ShopperProfile, SignalWeights, engagement
 from retrieval.recommend.reasons import Evidence, Reason, band_name, explain
+from retrieval.recommend.recipients import Audiences, Fit, Recipient
 from retrieval.recommend.taste import Taste
 from retrieval.search import ProductSearch
 
@@ -37,6 +38,12 @@ COMPLEMENT_WEIGHTS = RankWeights(relevance=0.0, similarity=0.0, cooccurrence=1.5
 # never on the evaluation's seed: it removed a quarter of same-brand/same-category
 # repeats in a top 10 at no cost in HitRate@10.
 DIVERSITY = 0.5
+
+
+# A product this similar (MiniLM cosine) to what a gift's recipient is into answers it:
+# on the demo catalog "cooking" meets pans and air fryers at 0.3-0.35 and hot sauce at
+# 0.21, while DummyJSON, which sells nothing for running, tops out at 0.18 for "running".
+INTEREST_COSINE = 0.2
 
 
 class UnknownProductError(RetrievalError):
@@ -53,6 +60,7 @@ class Pools:
     cooccurrence: int = 60
     popular: int = 100
     per_category: int = 30  # popular within each of the shopper's favourite categories
+    gift_categories: int = 8  # best-fitting categories of a gift's recipient, browsed for candidates
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,17 @@ class Ranking:
     rank_mask: np.ndarray  # in stock and within the price window: "top rated" is counted here
     max_price: float | None
     pairs_with: str | None = None
+    fit: Fit | None = None  # how the catalog suits the gift's recipient, when there is one
+
+
+@dataclass(frozen=True)
+class GiftIdeas:
+    """Gift ideas for one recipient, and whether the catalog has anything made for them."""
+
+    recommendations: list[Recommendation]
+    section: bool  # False: nothing is made for them here; the ideas are the nearest things
+    suitable: int  # how many products could be suggested for them at all
+    interest_found: bool = True  # False: nothing answers what they are into; the ideas are for them alone
 
 
 class Recommender:
@@ -108,6 +127,8 @@ class Recommender:
         self.pools = pools or Pools()
         self._columns: CatalogColumns | None = None
         self._version: tuple[int, int] | None = None
+        self._audiences: Audiences | None = None
+        self._audiences_version: tuple[int, int] | None = None
 
     @property
     def columns(self) -> CatalogColumns:
@@ -119,15 +140,28 @@ class Recommender:
             self._version = version
         return self._columns
 
+    @property
+    def audiences(self) -> Audiences:
+        """Who each category is made for, rebuilt with the columns (the first gift request pays for it)."""
+        cols = self.columns
+        if self._audiences is None or self._audiences_version != self._version:
+            # encode_cached: a recommender rebuilt for fresh co-occurrence encodes no phrase twice.
+            self._audiences = Audiences(cols, self.search.store.filter_rows(), self.search.encoder.encode_cached,
+                                        self.search.index.vectors.vectors)
+            self._audiences_version = self._version
+        return self._audiences
+
     # -- ranking -------------------------------------------------------------------------
 
     def rank(self, profile: ShopperProfile | None = None, *, query: str = "",
              filters: SearchFilters | None = None, k: int = 10, diversity: float = DIVERSITY,
-             now: dt.datetime | None = None, exclude_seen: bool = True) -> Ranking:
+             now: dt.datetime | None = None, exclude_seen: bool = True,
+             recipient: Recipient | None = None) -> Ranking:
         """The k best product ids for this shopper (and query), diversified, without loading products.
 
         Never returns a product that is out of stock, bought, dismissed, outside the
-        filters or the shopper's budget, or (with `exclude_seen`) already engaged with.
+        filters or the shopper's budget, or (with `exclude_seen`) already engaged with;
+        with a `recipient`, never one made for someone else (see recipients.py).
         """
         cols = self.columns
         profile = profile or ShopperProfile()
@@ -138,19 +172,31 @@ class Recommender:
         mask = cols.filters.mask(window) & cols.available
         hidden = profile.ids() if exclude_seen else profile.ids("purchased", "dismissed")
         mask[[row_of[p] for p in hidden if p in row_of]] = False
+        fit = None
+        if recipient is not None:
+            fit = self.audiences.fit(recipient, budget=(window.min_price, window.max_price))
+            mask &= fit.allowed
         seeds = dict(zip(taste.engaged_ids[:20], taste.engaged_weights[:20], strict=True))
         bought = self.cooccurrence.scores(seeds, self.pools.cooccurrence) if self.cooccurrence and seeds else {}
         relevance: dict[int, float] = {}
         if query.strip():
             # Asked for something: only what answers the question is a candidate; the
-            # shopper's tastes re-rank it.
-            relevance = candidates.from_query(self.search, query, mask, max(self.pools.query, k))
+            # shopper's tastes re-rank it. For a gift the query is what they are into, and
+            # a vector's nearest neighbours that do not answer it are no gift idea.
+            relevance = candidates.from_query(self.search, query, mask, max(self.pools.query, k),
+                                              min_cosine=INTEREST_COSINE if recipient is not None else None)
             rows = np.fromiter(relevance, dtype=np.int64)
         else:
             rows = self._browse_candidates(cols, taste, mask, bought, row_of)
+            if fit is not None:
+                # What suits them best may not be among the store's best sellers.
+                parts = [rows] + [candidates.popular(cols.quality, mask & (cols.category == code), self.pools.per_category)
+                                  for code in fit.categories[: self.pools.gift_categories]]
+                rows = np.unique(np.concatenate(parts))
         table = compute(cols, self.search.index.vectors.vectors(), rows, taste,
-                        relevance=relevance, cooccurrence=bought)
-        return self._ordered(table, self.weights, taste, engaged, k, diversity, window, cols)
+                        relevance=relevance, cooccurrence=bought, fit=fit.score[rows] if fit is not None else None)
+        ranking = self._ordered(table, self.weights, taste, engaged, k, diversity, window, cols)
+        return replace(ranking, fit=fit) if fit is not None else ranking
 
     def _window(self, profile: ShopperProfile, filters: SearchFilters | None) -> SearchFilters:
         """The request's filters narrowed by the shopper's stated budget (a hard limit)."""
@@ -206,6 +252,28 @@ class Recommender:
         ranking = self.rank(profile, query=query, filters=filters, k=k, diversity=diversity, now=now,
                             exclude_seen=exclude_seen)
         return self.explain(ranking, profile, query)
+
+    def gifts(self, recipient: Recipient, profile: ShopperProfile | None = None, *, query: str = "",
+              filters: SearchFilters | None = None, k: int = 10, diversity: float = DIVERSITY,
+              now: dt.datetime | None = None) -> GiftIdeas:
+        """Gift ideas for `recipient`: products that suit them (and the query: their interests),
+        ranked by how well, then by the shopper's tastes and quality.
+
+        When the shopper states no budget, only products priced like most of the store's
+        are suggested; when nothing here is made for a child or a pet, `section` is False
+        and the ideas (if any) are the nearest modestly priced things; when nothing answers
+        the query, `interest_found` is False and the ideas suit the recipient alone.
+        """
+        profile = profile or ShopperProfile()
+        ranking = self.rank(profile, query=query, filters=filters, k=k, diversity=diversity, now=now,
+                            recipient=recipient)
+        found = bool(ranking.ids) or not query.strip()
+        if not found:
+            query = ""
+            ranking = self.rank(profile, filters=filters, k=k, diversity=diversity, now=now, recipient=recipient)
+        fit = ranking.fit
+        section, suitable = (fit.section, fit.suitable) if fit is not None else (True, 0)
+        return GiftIdeas(self.explain(ranking, profile, query), section, suitable, found)
 
     def complements(self, product_id: str, *, profile: ShopperProfile | None = None,
                     filters: SearchFilters | None = None, k: int = 5, diversity: float = 0.2,
@@ -293,8 +361,9 @@ def with_weights(recommender: Recommender, weights: RankWeights) -> Recommender:
                        interactions=recommender.interactions, weights=weights,
                        signal_weights=recommender.signal_weights, pools=recommender.pools)
     twin._columns, twin._version = recommender._columns, recommender._version
+    twin._audiences, twin._audiences_version = recommender._audiences, recommender._audiences_version
     return twin
 
 
-__all__ = ["COMPLEMENT_WEIGHTS", "Pools", "Ranking", "Recommendation", "Recommender",
+__all__ = ["COMPLEMENT_WEIGHTS", "GiftIdeas", "Pools", "Ranking", "Recommendation", "Recommender",
            "UnknownProductError", "with_weights"]

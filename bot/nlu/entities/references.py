@@ -8,7 +8,10 @@ Reference values (1-based positions in the last result list; negative counts fro
   {"focus": True}         "that one", "this one", "it" in "add it" / "is it waterproof?"
   {"superlative": "cheapest" | "most_expensive" | "top_rated"}   "the cheaper one", "the best rated"
 
-Recipient values: the relation word as written, lower-cased ("dad", "kids", "mother-in-law"),
+Recipients are said with "for" ("a gift for my dad", "for a 6 year old"), or as the one given
+to ("what should I get my dad", "buy my sister something") or whose occasion it is ("my
+wife's birthday is next week"). Recipient values: the relation word as written, lower-cased
+("dad", "kids", "mother-in-law"),
 or {"who": ..., "age": int} when an age is given. The age is in whole years, so "a 6 month
 old" is age 0; with no relation word the age decides who: under 13 "child", 13-17 "teen",
 otherwise "adult".
@@ -165,6 +168,14 @@ _RECIPIENT = re.compile(
     rf"\bfor\s+{_OWNER}{_MODIFIER}(?:{_AGE}\s+)?(?P<rel>{_RELATIONS})(?![\w-])", _FLAGS
 )
 _RECIPIENT_AGE = re.compile(rf"\bfor\s+{_OWNER}{_AGE}(?![\w-])", _FLAGS)
+# Without "for": "my wife's birthday is coming", "what should I get my dad", "buy my sister something".
+_OCCASION_WORDS = r"birthday|bday|b-day|anniversary|graduation|wedding|retirement|christmas|xmas|gift|present"
+_GIVING = r"(?:get|getting|buy|buying|gift|gifting|give|giving|surprise|spoil)"
+_RECIPIENT_UNSAID = re.compile(
+    rf"(?:\b{_GIVING}\s+|\b(?=(?:my|our)\s+{_MODIFIER}(?:{_RELATIONS})['’]s\s+(?:{_OCCASION_WORDS})\b))"
+    rf"(?P<span>(?:my|our)\s+{_MODIFIER}(?P<rel>{_RELATIONS}))(?![\w-])",
+    _FLAGS,
+)
 MAX_AGE = 120
 
 
@@ -179,6 +190,12 @@ def _age(match: re.Match[str]) -> int | None:
     return 0 if unit.startswith("mo") else value
 
 
+def _relation(match: re.Match[str]) -> str:
+    """The relation word lower-cased, an in-law hyphenated ("mother in law" -> "mother-in-law")."""
+    relation = match.group("rel").lower()
+    return re.sub(r"\s+", "-", relation) if "law" in relation else relation
+
+
 def _who_by_age(age: int) -> str:
     if age < 13:
         return "child"
@@ -187,10 +204,10 @@ def _who_by_age(age: int) -> str:
 
 def extract_recipients(text: str) -> Iterator[Candidate]:
     """Propose who a purchase is for (see module docstring for the values)."""
+    for match in _RECIPIENT_UNSAID.finditer(text):
+        yield Candidate("recipient", _relation(match), match.start("span"), match.end("span"))
     for match in _RECIPIENT.finditer(text):
-        relation = re.sub(r"\s+", "-", match.group("rel").lower()) if "law" in match.group("rel").lower() else (
-            match.group("rel").lower()
-        )
+        relation = _relation(match)
         age = _age(match)
         has_age = match.group("n") is not None or match.group("n2") is not None
         if has_age and age is None:
