@@ -379,6 +379,8 @@ def understand(parse: Parse, context: Context) -> Frame:
     # Shopping requests: a new topic starts a search; anything else narrows the current one.
     wants_products = intent in ("product_search", "refine", "recommend") or bool(constraint_types) or recipient is not None
     if wants_products:
+        if recipient is not None and new_topic and not constraint_types & {"category", "brand"}:
+            return frame("recommend")  # "something for a 6 year old": gift ideas for them
         if intent == "recommend" and (new_topic or not context.suggested):
             return frame("recommend")
         if new_topic and not (context.suggested and not new_category):

@@ -70,7 +70,7 @@ async def not_carried(d: Dialogue, state: DialogueState, req: Request) -> Plan |
     plainly, the nearest departments the store has, and no unrelated products."""
     if any(e.type in _NAMES_A_KIND for e in req.parse.entities) or _INTEREST.search(req.text):
         return None  # "she loves cooking" names an interest, not a product to find
-    content = content_words(req.parse)
+    content = wanted_words(req.parse)
     # Off the event loop: the first call builds the catalog's word list.
     if not content or await d.run(lambda: d.search.coverage.carries(content[-1])):
         return None
@@ -82,6 +82,26 @@ async def not_carried(d: Dialogue, state: DialogueState, req: Request) -> Plan |
     state.asked = None
     return Plan(AnswerContext("clarify", req.text, store_facts=tuple(facts)), buttons=tuple(nearest),
                 payload={"not_carried": asked})  # fmt: skip
+
+
+# What follows these says what the thing is for, not what it is: "a smartwatch *for my runs*",
+# "a travel mug *to keep my coffee hot*", "a case *with* a strap".
+_PURPOSE = re.compile(r"\b(?:for|to|with|that|which|so|because|like|from|in|on)\b", re.I)
+
+
+def wanted_words(parse: Parse) -> list[str]:
+    """The words naming the thing asked for, its head noun last: the content words before any
+    purpose, recipient or occasion ("a smartwatch for my runs" -> ["smartwatch"])."""
+    from bot.skills.gifts import without_occasion  # gifts reads recipients with the recommend skill
+
+    parse = without_occasion(parse)
+    whole = content_words(parse)
+    text = search_words(parse)
+    cut = _PURPOSE.search(text)
+    if cut is None or cut.start() == 0:
+        return whole
+    head = content_words(replace(parse, text=text[: cut.start()], entities=[]))
+    return head or whole
 
 
 def content_words(parse: Parse) -> list[str]:
@@ -232,7 +252,7 @@ async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     if state.search.is_empty() and not state.results:
         return await search_new(d, state, req)
     if not req.frame.constraints.narrows() and not any(e.type in _NAMES_A_KIND for e in req.parse.entities):
-        content = content_words(req.parse)
+        content = wanted_words(req.parse)
         if content:
             # "A kayak for my dad" while boots are shown names another thing: not carried, or a new search.
             if (plan := await not_carried(d, state, req)) is not None:

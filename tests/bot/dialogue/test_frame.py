@@ -207,6 +207,10 @@ ROUTES = [
     ("how do I clean them?", "product_search", BOOTS_NAMED, "question"),
     ("how many do you have?", "product_search", BOOTS_NAMED, "question"),
     ("how many tents do you have?", "product_search", BOOTS_NAMED, "search"),
+    # Someone to buy for and no kind of product: gift ideas for them.
+    ("something for a 6 year old", "product_search", NOTHING, "recommend"),
+    ("a present for my wife", "product_search", NOTHING, "recommend"),
+    ("running shoes for my wife", "product_search", NOTHING, "search"),
 ]
 
 
