@@ -237,7 +237,9 @@ class Assistant:
             profile = (lambda: personalization.profile(sender)) if personalization else None
             plan = await self.dialogue.turn(state, parse, history, profile)
             answer: Answer | None = None
-            async for event in self.responder.stream(plan.context, intent=parse.intent):
+            # The intent the turn was understood as: "is the Echo Plus any good?" read as out of
+            # scope by the classifier is a product question once the message names a product.
+            async for event in self.responder.stream(plan.context, intent=plan.payload.get("intent", parse.intent)):
                 if isinstance(event, Delta):
                     streamed = True
                     yield Token(event.text)

@@ -192,7 +192,7 @@ class Dialogue:
                 known = known.model_copy(update=merged.model_dump())
             return known
 
-        offered = state.offered_search
+        offered, focus_before = state.offered_search, state.focus
         state.asked = None  # a question the bot asked is answered (or dropped) by this message
         request = Request(frame, parse, shopper)
         if frame.named_close and not frame.named and frame.act in _ABOUT_PRODUCTS:
@@ -211,6 +211,8 @@ class Dialogue:
         state.last_intent = intent
         plan.context = replace(plan.context, history=history[-6:], store_name=self.store_name)
         plan.payload.update(intent=intent, confidence=parse.confidence, act=frame.act)
+        if state.focus and state.focus != focus_before and state.focus in {c.id for c in plan.cards}:
+            plan.payload["focus"] = state.focus  # the product this reply is about ("the cheapest laptop")
         plan.remember = remembered
         return plan
 

@@ -344,13 +344,13 @@ def understand(parse: Parse, context: Context) -> Frame:
     ):
         # "How do you set it up?", "how many do you have?" with a product in focus: about it.
         return frame("question")
-    if (context.named or context.named_close) and intent not in POLICY_INTENTS:
+    if (context.named or context.named_close) and (intent not in POLICY_INTENTS or _PRICE_ASK.search(text)):
         # A product named by its title ("how many Cricket Helmets are left?", "compare the
         # Galaxy Tab White with the iPhone 6"): whatever the classifier read, the message is
         # about that product when it asks something of it.
         if act := _act_on_named(intent, text, len(context.named)):
             return frame(act)
-    if intent in POLICY_INTENTS and (not constraint_types or context.named):
+    if intent in POLICY_INTENTS and (not constraint_types or context.named) and not (context.named and _PRICE_ASK.search(text)):
         # "Can I return the Northfen Breeze?": the policy, which reads the product's own terms.
         return frame("policy")
     if intent == "human_handoff":
@@ -422,7 +422,8 @@ def _size_alone(text: str) -> str | None:
 # A question about a product rather than for products: "how much is", "how many are left", its terms.
 _ASKS_FACT = re.compile(
     r"\b(?:how (?:much|many|long|big|heavy|fast|soon|good)|in stock|left|price of|cost of|warranty|guarantee|return"
-    r"|ship|deliver|arrive|dimensions?|weigh|made of|tell me about|details|describe|specs?|what(?:'s| is) the)\b",
+    r"|ship|deliver|arrive|dimensions?|weigh|made of|tell me about|details|describe|specs?|what(?:'s| is) the"
+    r"|any good|worth (?:it|buying|the money)|rated|reviews?)\b",
     re.I,
 )
 _HOW_TO = re.compile(
@@ -430,6 +431,7 @@ _HOW_TO = re.compile(
     r"|\bhow (?:do|does) (?:it|they) (?:work|fit|open|close|fold|charge|attach|connect)\b",
     re.I,
 )
+_PRICE_ASK = re.compile(r"\b(?:price|cost|costs|how much)\b", re.I)  # of a named product: never a policy question
 _HOW_MANY_LEFT = re.compile(r"\bhow many (?:do you have|have you got|are (?:there|left)|(?:are )?left|(?:are )?in stock)\b", re.I)
 _QUESTION_SHAPE = re.compile(r"\?\s*$|^\s*(?:which|what|whats|what's|is|are|does|did|can|could|will|would|how|when|where|why)\b", re.I)
 _SHOW_ME = re.compile(r"^\s*(?:show|find|search|list|browse|looking for|i(?:'m| am) looking|i (?:need|want))\b", re.I)

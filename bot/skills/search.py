@@ -33,14 +33,20 @@ if TYPE_CHECKING:
 # Search hits kept per request (eight pages): a limit, never reported as a number found.
 SEARCH_CAP = 40
 # Words that qualify a request without naming a product ("the latest", "your best").
-_ASKING = frozenset("latest newest best top cheapest cheap cheaper popular recommended offer offers sell sells carry stock available".split())
+_ASKING = frozenset(
+    "latest newest best top cheapest cheap cheaper popular recommended offer offers sell sells carry stock available "
+    "gift gifts present presents idea ideas something anything stuff".split()  # "a present for my husband" names no product
+)
 # Words of a superlative ("the lightest", "largest capacity"), which say how to rank, not what.
 _SUPERLATIVE_WORDS = frozenset(
     "cheapest cheaper priciest pricier expensive least most affordable lightest heaviest largest biggest smallest "
     "highest lowest longest capacity battery screen rated reviewed review popular price priced lasting hold "
     "best top one which what".split()
 )
-_INTEREST = re.compile(r"\b(?:loves?|likes?|enjoys?|into|fan of|passionate about|hobby|hobbies)\b", re.I)
+# "She loves cooking" names an interest; "I'd like to buy a kayak" does not.
+_INTEREST = re.compile(
+    r"\b(?:loves?|(?<!i'd )(?<!i’d )(?<!would )(?<!i )likes?|enjoys?|into|fan of|passionate about|hobby|hobbies)\b", re.I
+)
 # Entities that name a kind of product the catalog has: a request with one is never "not carried".
 _NAMES_A_KIND = {"category", "brand", "feature", "measure", "reference", "order_number"}
 # Entity types whose words are constraints, not search words: "black t-shirts in size M" searches "t-shirts".
@@ -61,7 +67,8 @@ def search_words(parse: Parse) -> str:
 
 _ASKING_WORDS = frozenset(
     "show me find get do does you have has any some i i'm im am looking look for want need would like to see can could "
-    "please a an the search got sell carry stock is there are what kind kinds of options pls hi hello hey".split()
+    "please a an the search got sell carry stock is there are what kind kinds of options pls hi hello hey "
+    "i'd id like love buy purchase order wanna we we're we'd".split()
 )
 
 

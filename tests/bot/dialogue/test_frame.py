@@ -195,6 +195,8 @@ ROUTES = [
     ("add the Northfen Breeze to my cart", "add_to_cart", NAMED_ONE, "cart_add"),
     ("compare the Northfen Breeze with the TrailMax Orbit", "product_search", NAMED_TWO, "compare"),
     ("Northfen Breeze or TrailMax Orbit, which is lighter?", "product_question", NAMED_TWO, "compare"),
+    ("is the Northfen Breeze any good?", "out_of_scope", NAMED_ONE, "question"),
+    ("price of the Northfen Breeze?", "promotions", NAMED_ONE, "question"),
     ("how much is the Brewsmith kettle?", "product_question", NAMED_CLOSE, "question"),
     # Named, but asking for products: the search shows them (the named one among them).
     ("show me Northfen Breeze boots", "product_search", NAMED_ONE, "search"),
