@@ -266,7 +266,20 @@ async def open_assistant(
     )  # fmt: skip
     assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics,
                           personalization=personalization)
+    # In the background: the server is ready now, and no shopper waits for these first-use builds.
+    warming = asyncio.get_running_loop().run_in_executor(executor, dialogue.warm)
+    warming.add_done_callback(_log_failure("warming the dialogue's catalog indexes"))
     return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews, orders)
+
+
+def _log_failure(what: str) -> Callable[[asyncio.Future[Any]], None]:
+    """A done-callback that logs a background job's failure (a turn then builds the same on first use)."""
+
+    def done(future: asyncio.Future[Any]) -> None:
+        if not future.cancelled() and (exc := future.exception()) is not None:
+            logger.warning("%s failed: %s", what, exc)
+
+    return done
 
 
 async def open_orders(

@@ -130,6 +130,17 @@ class Dialogue:
             self._names = (version, ProductNames(self.catalog.names()))
         return self._names[1]
 
+    def warm(self) -> None:
+        """Build, ahead of the first shopper, what turns otherwise build on first use: the product
+        names, the relevance floor, the product types coverage compares by meaning, the policy's
+        section vectors and who each category is for. Call off the event loop."""
+        self.names()
+        _ = self.search.floor
+        _ = self.search.coverage.threshold
+        if self.encoder is not None:
+            self.policy.warm(self.encoder)
+        _ = self.recommender.audiences
+
     async def naming(self, text: str, state: DialogueState) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The products `text` names by title: (clearly named, in its order; named about equally).
         A name several products share is read in the categories on screen."""

@@ -186,6 +186,11 @@ class StorePolicy:
                 answering.append((s.topic == topic, sim, i))
         return sections[max(answering)[2]] if answering else None
 
+    def warm(self, encoder: Encoder) -> None:
+        """Encode every section's keywords, sentences and words once, before the first question."""
+        sections = list(self.sections.values())
+        encoder.encode_cached([u for s in sections for u in s.units] + [w for s in sections for w in s.vocabulary])
+
     def _similarities(self, question: str, encoder: Encoder) -> list[float]:
         """Each section's closeness to the question: its closest keyword or sentence."""
         units = [(i, u) for i, s in enumerate(self.sections.values()) for u in s.units]
