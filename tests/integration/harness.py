@@ -192,6 +192,12 @@ class ShopbotServer(ServerProcess):
                 return number
         pytest.fail(f"no demo order with status {status!r} left")
 
+    def cheapest(self, leaf: str) -> float:
+        """The lowest price among the catalog's products of this leaf category."""
+        rows = self._read("catalog.db", "SELECT MIN(price) FROM products WHERE category LIKE ?", (f"% > {leaf.lower()}",))
+        assert rows and rows[0][0] is not None, f"no products in {leaf}"
+        return float(rows[0][0])
+
     def product(self, product_id: str) -> dict[str, Any]:
         """The catalog's record of a product: its JSON, plus `category` (lower-case path, " > "
         between levels), `brand_key` (lower case) and `colors` (a set, lower case)."""

@@ -14,7 +14,7 @@ from tests.integration.harness import Reply, ShopbotServer, unique_sender
 
 pytestmark = pytest.mark.slow
 
-# Product types of the demo catalog (leaf categories) whose first page is not already the cheapest.
+# Product types of the demo catalog (leaf categories).
 PRODUCT_TYPES = [
     "hiking boots", "running shoes", "travel mugs", "wireless earbuds", "air fryers", "office chairs",
     "face moisturizers", "whole bean coffee", "dry dog food", "water bottles", "headlamps", "dumbbells",
@@ -57,7 +57,10 @@ async def test_24_shoppers_at_once_each_get_their_own_answers(server: ShopbotSer
         assert found.cards and {leaf(server, i) for i in found.card_ids} == {kind}, (kind, found.text)
         # "cheaper" refined this shopper's own search, not anybody else's.
         assert cheaper.cards and {leaf(server, i) for i in cheaper.card_ids} == {kind}, (kind, cheaper.text)
-        assert max(cheaper.card_prices) < min(found.card_prices), kind
+        if cheaper.card_ids != found.card_ids:
+            assert max(cheaper.card_prices) < min(found.card_prices), kind
+        else:  # the first page already held the cheapest of its kind: the list stays, nothing is cheaper
+            assert min(found.card_prices) <= server.cheapest(kind) + 0.005, kind
         assert first.card_ids == cheaper.card_ids[:1], kind
         events = server.events(f"rest:{sender}")
         assert [(e["role"], e["text"]) for e in events if e["role"] == "user"] == [
