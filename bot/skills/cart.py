@@ -10,7 +10,7 @@ from bot.generation.facts import AnswerContext, ProductFacts
 from bot.generation.facts import money
 from bot.generation.phrasing import facts_or
 from bot.skills.base import Skill
-from bot.skills.product_answer import by_superlative
+from bot.skills.ranking import by_superlative
 
 if TYPE_CHECKING:
     from bot.dialogue.engine import Dialogue

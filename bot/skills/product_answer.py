@@ -18,8 +18,8 @@ from bot.generation.phrasing import finding_sentence, product_summary
 from bot.skills import reviews, search
 from bot.skills.base import Skill
 from bot.skills.product_qa import answer_question
+from bot.skills.ranking import by_superlative, field_value
 from retrieval.catalog import Product
-from retrieval.filters import number_of
 
 if TYPE_CHECKING:
     from bot.dialogue.engine import Dialogue
@@ -78,24 +78,6 @@ async def choose(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     return await answer_about(d, state, req, best, note)
 
 
-def _field_value(product: Product, name: str) -> float | None:
-    """A product's value of a numeric field: price, rating, review count or a numeric attribute."""
-    if name == "price":
-        return product.price
-    if name == "rating":
-        return product.rating
-    if name == "review_count":
-        return float(product.review_count or len(product.reviews))
-    return number_of(product.attributes.get(name))
-
-
-def by_superlative(products: list[Product], superlative: Superlative) -> list[Product]:
-    """Products with a value for the field, the asked-for end first; buyable ones before sold-out."""
-    valued = [(v, p) for p in products if (v := _field_value(p, superlative.field)) is not None]
-    valued.sort(key=lambda vp: (not vp[1].in_stock, -vp[0] if superlative.highest else vp[0]))
-    return [p for _, p in valued]
-
-
 _SUPERLATIVE_WORDS = {
     ("price", False): "the least expensive", ("price", True): "the most expensive", ("rating", True): "rated highest",
     ("rating", False): "rated lowest", ("review_count", True): "the most reviewed",
@@ -108,7 +90,7 @@ def _chosen_note(best: Product, shown: list[Product], superlative: Superlative) 
     if words is None:
         unit = superlative.field.replace("_", " ")
         words = f"the {'highest' if superlative.highest else 'lowest'} in {unit}"
-    value = _field_value(best, superlative.field)
+    value = field_value(best, superlative.field)
     if superlative.field == "price":
         detail = f" at {money(best.price, best.currency)}"
     elif superlative.field == "rating" and value is not None:

@@ -23,6 +23,7 @@ from bot.nlu.entities.words import COMMON_WORDS, STOPWORDS
 from bot.nlu.parser import Parse
 from bot.skills import clarify, smalltalk, suggestions
 from bot.skills.base import Skill, list_checks
+from bot.skills.ranking import by_superlative, field_value
 from retrieval.catalog import Product, split_category
 from retrieval.coverage import fold, words
 from retrieval.search import Sort
@@ -167,8 +168,6 @@ async def superlative_search(d: Dialogue, state: DialogueState, wanted: SearchCo
                                                           filters=kind.filters(), k=5 * SEARCH_CAP))  # fmt: skip
         products = [p for p in ranked if rest <= set(words(p.title))][:SEARCH_CAP]
     if not products:
-        from bot.skills.product_answer import by_superlative  # product_answer imports this module
-
         hits = await d.run(lambda: d.search.search(query, filters=kind.filters(), k=SEARCH_CAP))
         products = by_superlative([h.product for h in hits], superlative)
     if not products:
@@ -209,11 +208,9 @@ def _for_kind(d: Dialogue, superlative: Superlative, kind: SearchConstraints) ->
 
 def _better_sold_out(products: list[Product], best: Product, superlative: Superlative) -> Product | None:
     """A sold-out product that would have won ("the cheapest" at $329.99, but none left)."""
-    from bot.skills.product_answer import _field_value  # product_answer imports this module
-
-    mine = _field_value(best, superlative.field)
+    mine = field_value(best, superlative.field)
     for p in products:
-        value = _field_value(p, superlative.field)
+        value = field_value(p, superlative.field)
         if p.in_stock or value is None or mine is None:
             continue
         if (value > mine) if superlative.highest else (value < mine):

@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue.engine import Dialogue, Plan
-from bot.dialogue.state import DialogueState
-from bot.generation.backends.template import render
-from bot.generation.checker import check_answer
+from bot.dialogue.engine import Dialogue
 from bot.services import load_nlu, open_search
 from bot.skills.policy import StorePolicy
 from retrieval.catalog import Product
 from retrieval.store import CatalogStore
 from tests.conftest import make_product
+from tests.support.conversation import Chat
 
 pytestmark = pytest.mark.slow
 
@@ -66,28 +64,18 @@ def parts(shipped, encoder, tmp_path_factory):
     return store, search, load_nlu(settings, store), encoder
 
 
-class Shopper:
+def conversation(parts, policy: StorePolicy) -> Chat:
     """One conversation with the real intent model, search and encoder; replies as a shopper reads them."""
-
-    def __init__(self, parts, policy: StorePolicy) -> None:
-        store, search, self.nlu, encoder = parts
-        self.dialogue = Dialogue(search, store, policy, encoder=encoder, categories=store.top_categories())
-        self.state = DialogueState()
-
-    async def say(self, text: str) -> tuple[Plan, str]:
-        plan = await self.dialogue.plan(self.state, self.nlu.parse(text))
-        self.state = DialogueState.load(self.state.dump())
-        reply = render(plan.context)
-        assert check_answer(plan.context, reply) == [], reply
-        return plan, reply
+    store, search, nlu, encoder = parts
+    return Chat(Dialogue(search, store, policy, encoder=encoder, categories=store.top_categories()), nlu)
 
 
 @pytest.fixture(params=["no policy", "own policy"])
-def shopper(request, parts, tmp_path: Path) -> Shopper:
+def shopper(request, parts, tmp_path: Path) -> Chat:
     if request.param == "no policy":
-        return Shopper(parts, StorePolicy.none())
+        return conversation(parts, StorePolicy.none())
     (tmp_path / "policy.md").write_text(STORE_POLICY, encoding="utf-8")
-    return Shopper(parts, StorePolicy.load(tmp_path / "policy.md"))
+    return conversation(parts, StorePolicy.load(tmp_path / "policy.md"))
 
 
 @pytest.mark.parametrize(
@@ -99,7 +87,7 @@ def shopper(request, parts, tmp_path: Path) -> Shopper:
         ("when would it arrive?", "shipping"),
     ],
 )
-async def test_the_product_in_focus_answers_with_its_own_terms(shopper: Shopper, question: str, field: str) -> None:
+async def test_the_product_in_focus_answers_with_its_own_terms(shopper: Chat, question: str, field: str) -> None:
     await shopper.say("show me laptops")
     plan, _ = await shopper.say("tell me about the Lenovo Yoga 920")
     lenovo = plan.cards[0]
@@ -110,12 +98,12 @@ async def test_the_product_in_focus_answers_with_its_own_terms(shopper: Shopper,
     assert [c.id for c in plan.cards] == [lenovo.id]
 
 
-async def test_a_product_named_in_the_question_answers_with_its_own_terms(shopper: Shopper) -> None:
+async def test_a_product_named_in_the_question_answers_with_its_own_terms(shopper: Chat) -> None:
     _, text = await shopper.say("does the Huawei Matebook X Pro come with a warranty?")
     assert "No warranty" in text and "Huawei Matebook X Pro" in text
 
 
-async def test_with_a_list_shown_and_none_in_focus_it_asks_which(shopper: Shopper) -> None:
+async def test_with_a_list_shown_and_none_in_focus_it_asks_which(shopper: Chat) -> None:
     await shopper.say("show me laptops")
     plan, text = await shopper.say("can I return it?")
     # The three laptops' own terms differ: neither the store policy nor one of them is given.
@@ -126,13 +114,13 @@ async def test_with_a_list_shown_and_none_in_focus_it_asks_which(shopper: Shoppe
 
 async def test_with_no_product_in_focus_the_store_policy_answers(parts, tmp_path: Path) -> None:
     (tmp_path / "policy.md").write_text(STORE_POLICY, encoding="utf-8")
-    plan, text = await Shopper(parts, StorePolicy.load(tmp_path / "policy.md")).say("can I return it?")
+    plan, text = await conversation(parts, StorePolicy.load(tmp_path / "policy.md")).say("can I return it?")
     assert "14 days" in text and not plan.cards
-    plan, text = await Shopper(parts, StorePolicy.none()).say("can I return it?")
+    plan, text = await conversation(parts, StorePolicy.none()).say("can I return it?")
     assert "our team" in text and plan.context.policy is None
 
 
-async def test_stock_questions_read_naturally_and_give_the_count(shopper: Shopper) -> None:
+async def test_stock_questions_read_naturally_and_give_the_count(shopper: Chat) -> None:
     _, text = await shopper.say("are the Red Shoes in stock?")
     assert "in stock" in text and "7" in text and "colour" not in text
     _, text = await shopper.say("how many are left?")
@@ -140,7 +128,7 @@ async def test_stock_questions_read_naturally_and_give_the_count(shopper: Shoppe
 
 
 async def test_a_question_the_demo_policy_does_not_cover_gets_no_unrelated_section(parts) -> None:
-    shopper = Shopper(parts, StorePolicy.load())
+    shopper = conversation(parts, StorePolicy.load())
     plan, text = await shopper.say("do you price match?")
     promotions = StorePolicy.load().sections["promotions"].text
     assert promotions not in text and "WELCOME10" not in text
@@ -150,7 +138,7 @@ async def test_a_question_the_demo_policy_does_not_cover_gets_no_unrelated_secti
 
 
 async def test_terms_neither_the_product_nor_the_store_states_are_not_made_up(parts) -> None:
-    shopper = Shopper(parts, StorePolicy.none())
+    shopper = conversation(parts, StorePolicy.none())
     await shopper.say("tell me about the Red Shoes")
     plan, text = await shopper.say("does it have a warranty?")
     assert "warranty" in text and "our team" in text  # the Red Shoes have no warranty field

@@ -6,10 +6,7 @@ import re
 from collections.abc import Iterator
 import pytest
 
-from bot.dialogue.engine import Dialogue, Plan
-from bot.dialogue.state import DialogueState
-from bot.generation.backends.template import render
-from bot.generation.checker import check_answer
+from bot.dialogue.engine import Dialogue
 from bot.nlu.entities import EntityExtractor
 from bot.nlu.parser import NLU
 from bot.nlu.vocabulary import CatalogVocabulary
@@ -18,23 +15,10 @@ from bot.skills.policy import StorePolicy
 from retrieval.recommend import CoOccurrence, Recommender
 from retrieval.store import CatalogStore
 from tests.incomplete_catalogs import BASKETS, OPTIONAL_COLUMNS, catalog_without, full_catalog
+from tests.support.conversation import Chat
 
 pytestmark = pytest.mark.slow
 IN_STOCK_WORDS = re.compile(r"\bin stock\b|\bonly \d+ left\b|\bavailable\b", re.I)
-
-
-class Chat:
-    """One conversation over one catalog; each reply is rendered and checked like the server's."""
-
-    def __init__(self, dialogue: Dialogue, nlu: NLU) -> None:
-        self.dialogue, self.nlu, self.state = dialogue, nlu, DialogueState()
-
-    async def say(self, text: str) -> tuple[Plan, str]:
-        plan = await self.dialogue.plan(self.state, self.nlu.parse(text))
-        self.state = DialogueState.load(self.state.dump())
-        reply = render(plan.context)
-        assert check_answer(plan.context, reply) == [], reply
-        return plan, reply
 
 
 @pytest.fixture(scope="module")
