@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # What open_assistant loads that can take a while, as the server's /ready names it.
-LOADING_STEPS = ("catalog and index", "intent model", "generator", "review sentiment model")
+LOADING_STEPS = ("catalog and index", "intent model", "generator", "review sentiment model", "product names and types")
 
 
 def open_catalog(settings: Settings) -> CatalogStore:
@@ -266,20 +266,11 @@ async def open_assistant(
     )  # fmt: skip
     assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics,
                           personalization=personalization)
-    # In the background: the server is ready now, and no shopper waits for these first-use builds.
-    warming = asyncio.get_running_loop().run_in_executor(executor, dialogue.warm)
-    warming.add_done_callback(_log_failure("warming the dialogue's catalog indexes"))
+    # Before ready, not in the background: a process that takes shoppers at half speed while it
+    # builds these (seconds at 1k products, a minute at 100k) would slow every turn behind it.
+    await run(dialogue.warm)
+    status.done("product names and types")
     return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews, orders)
-
-
-def _log_failure(what: str) -> Callable[[asyncio.Future[Any]], None]:
-    """A done-callback that logs a background job's failure (a turn then builds the same on first use)."""
-
-    def done(future: asyncio.Future[Any]) -> None:
-        if not future.cancelled() and (exc := future.exception()) is not None:
-            logger.warning("%s failed: %s", what, exc)
-
-    return done
 
 
 async def open_orders(

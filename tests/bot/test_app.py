@@ -77,7 +77,7 @@ async def test_while_loading_health_answers_ready_says_what_it_waits_for_and_rou
         "status": "loading",
         "waiting_for": [
             "intent model (training, step 40 of 300)", "generator", "review sentiment model",
-            "conversations and shopper profiles", "unanswered messages",
+            "product names and types", "conversations and shopper profiles", "unanswered messages",
         ],
     }
     resp = await client.post("/webhooks/rest/webhook", json={"sender": "s1", "message": "hi"})
