@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,9 +201,12 @@ class AssistantParts:
     personalization: Personalization
     reviews: ReviewAnalyzer | None = None
     orders: OrderSource | None = None
+    lookups: ThreadPoolExecutor | None = None  # the dialogue's catalog look-ups (see Dialogue.lookup)
 
     async def close(self) -> None:
         """Close the order source, the conversation store, the generator and the catalog."""
+        if self.lookups is not None:
+            self.lookups.shutdown(wait=True)
         if self.orders is not None:
             await self.orders.close()
         await self.store.close()
@@ -258,9 +261,14 @@ async def open_assistant(
     )
     reviews = await run(lambda: open_review_analyzer(settings))
     status.done("review sentiment model")
+    lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopbot-catalog")
+
+    async def lookup(fn: Callable[[], Any]) -> Any:
+        return await loop.run_in_executor(lookups, fn)
+
     dialogue = Dialogue(
         search, search.store, load_policy(settings, search.store), orders, encoder=encoder, store_name=settings.store_name,
-        categories=_top_categories(vocabulary, search.store), run=run,
+        categories=_top_categories(vocabulary, search.store), run=run, lookup=lookup,
         agents_available=presence.available, agent_hours=presence.hours.text,
         recommender=lambda: personalization.recommender, reviews=reviews,
     )  # fmt: skip
@@ -270,7 +278,7 @@ async def open_assistant(
     # builds these (seconds at 1k products, a minute at 100k) would slow every turn behind it.
     await run(dialogue.warm)
     status.done("product names and types")
-    return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews, orders)
+    return AssistantParts(search, nlu, store, assistant, presence, personalization, reviews, orders, lookups)
 
 
 async def open_orders(

@@ -68,6 +68,7 @@ class Dialogue:
         store_name: str = "our store",
         categories: list[str] | None = None,
         run: Runner[Any] | None = None,
+        lookup: Runner[Any] | None = None,
         fallbacks_before_handoff: int = 3,
         agents_available: Callable[[], bool] = lambda: True,
         agent_hours: str = "any time",
@@ -82,6 +83,9 @@ class Dialogue:
         self.store_name = store_name
         self.categories = categories or []
         self.run: Runner[Any] = run or _inline
+        # Catalog look-ups that run no model (names, products by id) get their own lane, so a
+        # turn never queues behind another conversation's model inference for a dictionary read.
+        self.lookup: Runner[Any] = lookup or self.run
         self.fallbacks_before_handoff = fallbacks_before_handoff
         self.agents_available = agents_available
         self.agent_hours = agent_hours
@@ -150,7 +154,7 @@ class Dialogue:
             on_screen = {c for pid in [*state.shown(), *([state.focus] if state.focus else [])] if (c := names.category.get(pid))}
             return names.several(text, prefer=on_screen), names.resolve(text, prefer=on_screen).close
 
-        return await self.run(work)
+        return await self.lookup(work)
 
     # -- the turn --------------------------------------------------------------------------
 
@@ -245,7 +249,7 @@ class Dialogue:
 
     async def products(self, ids: list[str]) -> list[Product]:
         """The catalog's products for these ids, in order (ids no longer in the catalog are left out)."""
-        found = await self.run(lambda: self.catalog.get_many(list(ids)))
+        found = await self.lookup(lambda: self.catalog.get_many(list(ids)))
         return [found[i] for i in ids if i in found]
 
     async def product(self, product_id: str | None) -> Product | None:

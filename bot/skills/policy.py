@@ -214,10 +214,12 @@ async def answer(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     """The product's own terms when the question is about a product that has them, else the section
     of the store's policy that answers it; never a guess when none does."""
     parse, intent, encoder = req.parse, req.frame.intent, d.encoder
-    section = await d.run(lambda: d.policy.find(parse.text, intent, encoder))
     product = await _product_asked_about(d, state, req)
+    # One trip to the model threads for both readings: each trip waits behind other turns' work.
+    section, terms = await d.run(lambda: (
+        d.policy.find(parse.text, intent, encoder), product_terms(product, parse.text, encoder) if product else []
+    ))  # fmt: skip
     if product is not None:
-        terms = await d.run(lambda: product_terms(product, parse.text, encoder))
         if terms:
             return _product_terms(state, req, product, terms, section)
         if section is None and INTENT_TOPICS.get(intent or ""):

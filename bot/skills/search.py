@@ -152,19 +152,19 @@ async def superlative_search(d: Dialogue, state: DialogueState, wanted: SearchCo
         asked = "Which kind of product do you mean? Tell me what you're looking for and I'll find the one that fits."
         return Plan(AnswerContext("clarify", req.text, store_facts=(asked,)))
     query = wanted.query or req.text
-    kind = await d.run(lambda: applicable(d, wanted))
+    kind = await d.lookup(lambda: applicable(d, wanted))
     if kind.category is None:
         top = await d.run(lambda: d.search.search(query, filters=kind.filters(), k=10))
         shared = Counter(h.product.category_path for h in top).most_common(1)
         if shared and shared[0][1] >= max(2, len(top) // 2):
             kind = kind.model_copy(update={"category": shared[0][0]})
-    superlative = await d.run(lambda: _for_kind(d, superlative, kind))
+    superlative = await d.lookup(lambda: _for_kind(d, superlative, kind))
     rest = {fold(w) for w in named if not _names_kind(w, kind.category)} - {"one", "which", "what"}
     products: list[Product] = []
     if kind.category is not None:
         # The whole kind ranked; the shopper's other words ("smart TV", "gaming laptop") must
         # then be in the title.
-        ranked = await d.run(lambda: d.search.ranked_by(superlative.field, superlative.highest,
+        ranked = await d.lookup(lambda: d.search.ranked_by(superlative.field, superlative.highest,
                                                           filters=kind.filters(), k=5 * SEARCH_CAP))  # fmt: skip
         products = [p for p in ranked if rest <= set(words(p.title))][:SEARCH_CAP]
     if not products:
@@ -179,7 +179,7 @@ async def superlative_search(d: Dialogue, state: DialogueState, wanted: SearchCo
         return plan
     state.search = kind
     state.show([p.id for p in products])
-    state.total = await d.run(lambda: count(d, kind))
+    state.total = await d.lookup(lambda: count(d, kind))
     state.suggested, state.reasons, state.anchor, state.suggest_kind, state.recipient = False, {}, None, None, None
     best = products[0]
     state.remember_focus(best.id)
@@ -286,7 +286,7 @@ async def run_search(d: Dialogue, state: DialogueState, wanted: SearchConstraint
                      sort: Sort = "relevance", narrowing: SearchConstraints | None = None) -> Plan:
     """Search under `wanted`; the state takes the new list unless a narrowing found nothing."""
     query = wanted.query or req.text
-    wanted = await d.run(lambda: applicable(d, wanted))
+    wanted = await d.lookup(lambda: applicable(d, wanted))
     filters = wanted.filters()
     hits = await d.run(lambda: d.search.search(query, filters=filters, k=SEARCH_CAP, sort=sort))
     excluded = {b.lower() for b in wanted.exclude_brands}
@@ -306,7 +306,7 @@ async def run_search(d: Dialogue, state: DialogueState, wanted: SearchConstraint
             products, wanted = relaxed, closest
     state.search = wanted
     state.show([p.id for p in products])
-    state.total = await d.run(lambda: count(d, wanted))
+    state.total = await d.lookup(lambda: count(d, wanted))
     state.suggested, state.reasons, state.anchor, state.suggest_kind, state.recipient = False, {}, None, None, None
     state.focus = products[0].id if len(products) == 1 else state.focus if state.focus in state.results else None
     plan = await show_page(d, state, req.text)
@@ -328,7 +328,7 @@ async def no_match(d: Dialogue, state: DialogueState, wanted: SearchConstraints,
         notes.append(f"The cheapest of these is the {cheapest.title} at {money(cheapest.price, cheapest.currency)}.")
         state.remember_focus(cheapest.id)
     else:
-        offer = await d.run(lambda: nearest(d, wanted, change))
+        offer = await d.lookup(lambda: nearest(d, wanted, change))
         if offer is not None:
             relaxed, found = offer
             described = relaxed.stated(d.currency).described()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
 from bot.nlu.batching import BatchingNLU
-from bot.nlu.parser import NLU
+from bot.nlu.parser import NLU, Parse
 
 pytestmark = pytest.mark.slow
 
@@ -29,3 +30,30 @@ async def test_a_lone_message_is_not_kept_waiting(nlu: NLU) -> None:
     batching = BatchingNLU(nlu, window=0.001)
     parse = await asyncio.wait_for(batching.parse("where is my order 10023?"), timeout=5)
     assert parse.intent == "order_status" and batching.batches == 1
+
+
+class _Gated:
+    """The real model behind a gate the test opens: the first batch stays in the model until then."""
+
+    def __init__(self, nlu: NLU) -> None:
+        self.nlu, self.gate, self.sizes = nlu, threading.Event(), []
+
+    def parse_batch(self, texts: list[str]) -> list[Parse]:
+        self.sizes.append(len(texts))
+        self.gate.wait(timeout=30)
+        return self.nlu.parse_batch(texts)
+
+
+async def test_messages_arriving_while_the_model_is_busy_go_together_in_the_next_batch(nlu: NLU) -> None:
+    gated = _Gated(nlu)
+    batching = BatchingNLU(gated, window=0.001)  # type: ignore[arg-type]
+    first = asyncio.ensure_future(batching.parse(MESSAGES[0]))
+    later = []
+    for text in MESSAGES[1:8]:  # one at a time, each well after the batching window
+        await asyncio.sleep(0.01)
+        later.append(asyncio.ensure_future(batching.parse(text)))
+    await asyncio.sleep(0.01)
+    gated.gate.set()
+    results = await asyncio.wait_for(asyncio.gather(first, *later), timeout=30)
+    assert gated.sizes == [1, 7]  # not seven one-message passes queued behind the first
+    assert [r.intent for r in results] == [nlu.parse(t).intent for t in MESSAGES[:8]]
