@@ -1,4 +1,5 @@
-"""What an import tells the store owner: the counts line, and the merged and warnings summaries.
+"""What an import tells the store owner: the counts line, the merged and warnings summaries,
+and which of the file's columns became attributes and which were left out.
 
 One summary line stands for many rows (114 repeated ids are one line, not 114), and the
 warnings are listed one by one only up to a limit, then summed up by field, so the
@@ -51,6 +52,44 @@ def currency_line(parsed: ParsedCatalog) -> str | None:
         f"currency: {subject} no currency, so prices are read as {default}; "
         "name the store's currency with --currency if that is wrong"
     )
+
+
+def attributes_line(parsed: ParsedCatalog) -> str | None:
+    """Which columns became attributes ("Weight (kg) as 'Weight'"); None when none did."""
+    kept = parsed.fields.attributes
+    if not kept:
+        return None
+    kind = _plural(len(kept), parsed.fields.kind)
+    named = ", ".join(
+        source if _same_words(source, name) else f'{source} as "{name}"'
+        for source, name in kept.items()
+    )
+    return (
+        f"attributes: {len(kept)} {kind} kept as product attributes, so answers can use them: "
+        f"{named}"
+    )
+
+
+def skipped_line(parsed: ParsedCatalog) -> str | None:
+    """"not imported: N columns", then which ones and why, indented; None when none were."""
+    skipped = parsed.fields.skipped
+    if not skipped:
+        return None
+    by_reason: dict[str, list[str]] = {}
+    for source, reason in skipped.items():
+        by_reason.setdefault(reason, []).append(source)
+    lines = [f"not imported: {len(skipped)} {_plural(len(skipped), parsed.fields.kind)}"]
+    lines += [f"  {', '.join(sources)}: {reason}" for reason, sources in by_reason.items()]
+    return "\n".join(lines)
+
+
+def _plural(count: int, kind: str) -> str:
+    return kind if count == 1 else f"{kind}s"
+
+
+def _same_words(source: str, name: str) -> bool:
+    # "Barcode" needs no "as 'Barcode'"; "discount_percentage" does.
+    return source.strip().lower() == name.strip().lower()
 
 
 def warning_details(parsed: ParsedCatalog, limit: int | None = WARNING_DETAIL_LIMIT) -> list[str]:

@@ -18,6 +18,7 @@ from retrieval.catalog import Product
 from retrieval.errors import CatalogFileError, RetrievalError, UnknownFormatError
 from retrieval.loaders import LOADERS, LoadOptions, get_loader
 from retrieval.loaders.base import sniff_csv_header
+from retrieval.loaders.extra_fields import FieldReport
 from retrieval.loaders.shopify import is_shopify_header
 from retrieval.merging import merge_repeats
 from retrieval.record_validation import ImportIssue, validate_record
@@ -40,6 +41,8 @@ class ParsedCatalog:
     rows_read: int = 0  # records read; always len(products) + rejected + len(merged)
     # Products whose record named no currency, so they carry Product's default one.
     currency_assumed: int = 0
+    # Which of the file's columns or keys became attributes, and which were left out and why.
+    fields: FieldReport = field(default_factory=FieldReport)
 
     @property
     def rejected(self) -> int:
@@ -91,6 +94,8 @@ def read_catalog(
     (an ISO code such as "INR") is used for records that do not state a currency code
     themselves, in preference to a guess from a price symbol.
 
+    Columns or keys no Product field holds become attributes named after them unless they
+    are bookkeeping (ids, links, timestamps); `fields` says which did and which did not.
     Records repeating an id are merged into one product (the most complete record, with
     every record's reviews). Bad records become `issues`, bad optional values `warnings`;
     neither raises. Raises CatalogFileError when the file is
@@ -113,7 +118,7 @@ def read_catalog(
     options = LoadOptions(
         source=source, mapping=mapping, currency=currency, review_separator=review_separator
     )
-    catalog = ParsedCatalog(products=[])
+    catalog = ParsedCatalog(products=[], fields=options.fields)
     # id -> every valid record with it; dicts keep the order ids first appear in.
     records: dict[str, list[tuple[int | None, Product]]] = {}
     for record in loader(data, options):

@@ -16,6 +16,8 @@ from catalog import DEMO_PRODUCTS
 from retrieval.coverage_stats import catalog_coverage, coverage_dict, coverage_lines
 from retrieval.errors import ImportRejectedError
 from retrieval.import_report import (
+    attributes_line,
+    skipped_line,
     counts_line,
     currency_line,
     merged_line,
@@ -64,9 +66,11 @@ class ImportOutcome:
     counts: UpsertCounts
 
     def summary(self) -> list[str]:
-        """The counts line, then the merged, warnings and currency notes when there are any."""
+        """The counts line, then the merged, warnings, currency, kept-fields and skipped-fields notes
+        when there are any."""
         c = self.counts
-        notes = (merged_line(self.parsed), warnings_line(self.parsed), currency_line(self.parsed))
+        notes = (merged_line(self.parsed), warnings_line(self.parsed), currency_line(self.parsed),
+                 attributes_line(self.parsed), skipped_line(self.parsed))  # fmt: skip
         return [counts_line(c.inserted, c.updated, c.unchanged, self.parsed.rejected)] + [
             note for note in notes if note
         ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.errors import CatalogFileError
+from retrieval.loaders.extra_fields import FieldReport
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class LoadOptions:
     currency: str | None = None  # ISO code for records whose data states none
     # Splits cells holding several reviews ("great,too small") into one review each (CSV only).
     review_separator: str | None = None
+    # Filled by the loader: which source fields became attributes and which were left out.
+    fields: FieldReport = field(default_factory=FieldReport)
 
 
 @dataclass(frozen=True)

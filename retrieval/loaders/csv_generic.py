@@ -3,8 +3,11 @@
 Columns named like a Product field ("title", "Price", "Image URL") map by themselves; `mapping`
 (Product field -> column) covers the rest. Columns named "attr:NAME" or
 "attributes.NAME" become attributes; "review.text", "review.title", "review.author",
-"review.rating" and "review.date" become the row's reviews (see review_columns.py); every
-other column is ignored. Rows repeating a product id are merged later, by the importer.
+"review.rating" and "review.date" become the row's reviews (see review_columns.py). Every
+other column becomes an attribute named after its header ("discount_percentage" ->
+"Discount percentage", "Weight (kg)" -> "Weight" with values like "0.5 kg"), unless it is
+bookkeeping: ids, links, timestamps, other prices (see extra_fields.py). Rows repeating a
+product id are merged later, by the importer.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from retrieval.catalog import Product
 from retrieval.errors import CatalogFileError
+from retrieval.loaders.extra_fields import plan_columns, row_attributes
 from retrieval.loaders.base import (
     LoadOptions,
     RawRecord,
@@ -45,6 +49,10 @@ def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
     """Yield one record per CSV row, with values parsed into Product field types."""
     table = read_csv(data, options.source)
     columns, attribute_columns, review_columns = _resolve_columns(table.header, options)
+    report = options.fields
+    report.kind = "column"
+    used = {*columns.values(), *attribute_columns.values(), *review_columns.values()}
+    extra = plan_columns(_unused_columns(table.header, used, options), report)
     for row in table.rows:
         if row.problem is not None:
             yield RawRecord.rejected(row.line, None, row.problem)
@@ -57,12 +65,50 @@ def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
         except RecordError as exc:
             yield RawRecord.rejected(row.line, exc.field, exc.message)
             continue
+        for name, column in attribute_columns.items():
+            if row.values.get(column):
+                report.keep(column, name)
+        _add_extra_attributes(fields, row_attributes(row.values, extra, report))
         reviews, review_warnings = row_reviews(
             row.values, review_columns, options.review_separator
         )
         if reviews:
             fields["reviews"] = reviews
         yield RawRecord(row.line, fields, warnings=(*warnings, *review_warnings))
+    report.finish([*attribute_columns.values(), *(e.column for e in extra if e.name)])
+
+
+def _unused_columns(header: list[str], used: set[str], options: LoadOptions) -> list[str]:
+    """Columns no field, attribute or review reads, each once, in header order.
+
+    A column named like a Product field that one cell cannot fill ("variants") is noted as
+    such rather than kept as an attribute of the same name.
+    """
+    unused: list[str] = []
+    for column in header:
+        if column in used or column in unused:
+            continue
+        if "_".join(column.lower().split()) in _NOT_FROM_A_CELL:
+            options.fields.skip(column, "a product field one spreadsheet cell cannot fill")
+            continue
+        unused.append(column)
+    return unused
+
+
+def _add_extra_attributes(fields: dict[str, Any], extra: dict[str, str]) -> None:
+    """Add attributes from unmapped columns; an attr: column of the same name wins."""
+    if not extra:
+        return
+    attributes = fields.setdefault("attributes", {})
+    named = {_folded(name) for name in attributes}
+    for name, value in extra.items():
+        if _folded(name) not in named:
+            attributes[name] = value
+
+
+def _folded(name: str) -> str:
+    # How Product folds attribute names ("Return policy" is "return_policy").
+    return "_".join(name.strip().lower().split())
 
 
 def _attribute_name(key: str) -> str | None:

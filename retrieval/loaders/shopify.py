@@ -1,7 +1,9 @@
 """Shopify's product export CSV: rows sharing a Handle describe one product.
 
 The first row of a handle carries the product (title, body, vendor, ...) and its first
-variant; later rows add variants (option values, price, stock) and/or images.
+variant; later rows add variants (option values, price, stock) and/or images. Columns
+beyond the product's own fields (weight, barcode, metafields, ...) become attributes or are
+left out as shop settings (shopify_columns.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from retrieval.loaders.base import (
     read_csv,
     split_list,
 )
+from retrieval.loaders.shopify_columns import ShopifyColumns
 
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant Price")
 _OPTIONS = (1, 2, 3)
@@ -41,6 +44,7 @@ def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
             f"{options.source}: is not a Shopify product export: it has no "
             f"{', '.join(repr(c) for c in missing)} column"
         )
+    columns = ShopifyColumns(table.header, options.fields)
     groups: dict[str, list[CsvRow]] = {}
     for row in table.rows:
         handle = row.values.get("Handle", "")
@@ -72,7 +76,11 @@ def load(data: bytes, options: LoadOptions) -> Iterator[RawRecord]:
         except RecordError as exc:
             yield RawRecord.rejected(first_line, exc.field, exc.message)
             continue
+        # With a taxonomy category the product's Type is a fact of its own, not its category.
+        taxonomy = bool(_taxonomy(rows[0].values))
+        _add_attributes(fields, columns.attributes(rows, taxonomy=taxonomy))
         yield RawRecord(first_line, fields, warnings=tuple(warnings))
+    columns.finish()
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ def _product_fields(
     _put(fields, "brand", head.get("Vendor", ""))
     # Shopify's standard taxonomy uses " > ". Splitting only there keeps names such as
     # "Shirts & Tops" or "Bags/Cases" in one piece.
-    taxonomy = [p.strip() for p in head.get("Product Category", "").split(">") if p.strip()]
+    taxonomy = _taxonomy(head)
     if taxonomy:
         fields["category"] = taxonomy
     elif head.get("Type"):
@@ -112,6 +120,21 @@ def _product_fields(
     _put_prices(fields, variants)
     _put_stock_and_options(fields, variants)
     return fields
+
+
+def _taxonomy(head: dict[str, str]) -> list[str]:
+    return [p.strip() for p in head.get("Product Category", "").split(">") if p.strip()]
+
+
+def _add_attributes(fields: dict[str, Any], extra: dict[str, str | list[str]]) -> None:
+    """Add the extra columns' attributes; the ones read from options and SKUs win a clash."""
+    attributes = fields.setdefault("attributes", {})
+    taken = {"_".join(str(k).lower().split()) for k in attributes}
+    for name, value in extra.items():
+        if "_".join(name.lower().split()) not in taken:
+            attributes[name] = value
+    if not attributes:
+        del fields["attributes"]
 
 
 def _put(fields: dict[str, Any], name: str, value: str) -> None:

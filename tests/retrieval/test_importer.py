@@ -323,7 +323,8 @@ def test_csv_explicit_mapping_and_attribute_columns(tmp_path: Path) -> None:
     [mug] = read_catalog(path, mapping=mapping).products
     assert (mug.id, mug.title, mug.price, mug.compare_at_price) == ("A1", "Blue Mug", 8.5, 10.0)
     assert (mug.currency, mug.rating, mug.stock) == ("GBP", 4.5, 1200)
-    assert mug.attributes == {"color": "Blue"}  # Material is unmapped and not attr:, so ignored
+    # An unmapped column is kept too, named by its header.
+    assert mug.attributes == {"color": "Blue", "material": "Stoneware"}
 
 
 def test_csv_invalid_utf8_rejects_only_the_record_holding_it(tmp_path: Path) -> None:
@@ -459,6 +460,8 @@ def test_dummyjson_small_file() -> None:
         "return_policy": "30 days return policy",
         "minimum_order_quantity": "2",
         "discount": "13% off",
+        "availability": "In Stock",
+        "barcode": "0000000000000",
     }
     assert [(r.rating, r.text, r.author, str(r.date)) for r in bottle.reviews] == [
         (5, "Keeps water cold all day.", "Mira Holt", "2025-04-30"),
