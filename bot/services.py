@@ -145,7 +145,8 @@ def load_nlu(
 
 def generator_name(settings: Settings) -> str:
     """The configured generator. `auto` is templates unless a model is configured by name: an
-    OpenAI-compatible endpoint (an API key or a base URL of its own) or a local model path.
+    OpenAI-compatible endpoint (an API key or a base URL of its own), or a local model by path or
+    by name (`local_model` set).
 
     The packaged small local model is not picked by `auto`: its drafts are often thin or
     wrong, so it phrases answers only when asked for (`SHOPBOT_GENERATOR=local`), e.g. in demos.
@@ -155,7 +156,7 @@ def generator_name(settings: Settings) -> str:
     default_url = type(settings).model_fields["openai_base_url"].default
     if settings.openai_api_key is not None or settings.openai_base_url.rstrip("/") != default_url:
         return "openai"
-    return "local" if settings.local_model_path else "template"
+    return "local" if settings.local_model_path or "local_model" in settings.model_fields_set else "template"
 
 
 def open_responder(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import asdict
 
 import click
 
 from bot.cli import progress_bar, settings_of
 from bot.config import Settings
+from bot.generation.backends.local import PACKAGED_MODELS, LocalGenerator
 from bot.generation.evaluation import GroundednessReport, evaluate, question_set
 from bot.services import load_encoder, load_policy, open_catalog, open_responder, open_search
 from catalog import DEMO_QUERIES
@@ -18,11 +20,11 @@ OUTCOMES = ("grounded", "retried", "replaced")
 
 
 def _table(reports: list[GroundednessReport]) -> str:
-    lines = [f"  {'backend':<9} {'answers':>7} {'grounded':>9} {'retried':>8} {'replaced':>9} {'p50 s':>6} {'final answers flagged':>22}"]
+    width = max(9, *(len(r.backend) for r in reports))
+    lines = [f"  {'backend':<{width}} {'answers':>7} {'grounded':>9} {'retried':>8} {'replaced':>9} {'p50 s':>6} {'final answers flagged':>22}"]
     for r in reports:
-        p50 = sorted(r.seconds)[len(r.seconds) // 2] if r.seconds else 0.0
         shares = " ".join(f"{r.share(o):>{w}.1%}" for o, w in zip(OUTCOMES, (9, 8, 9), strict=True))
-        lines.append(f"  {r.backend:<9} {r.total:>7} {shares} {p50:>6.2f} {len(r.final_flagged):>22}")
+        lines.append(f"  {r.backend:<{width}} {r.total:>7} {shares} {r.p50_seconds:>6.2f} {len(r.final_flagged):>22}")
     for r in reports:
         lines.extend(f"  {r.backend} final answer flagged: {x}" for x in r.final_flagged)
         if r.problems:
@@ -30,16 +32,28 @@ def _table(reports: list[GroundednessReport]) -> str:
     return "\n".join(lines)
 
 
-async def _run(settings: Settings, backends: list[str], per_kind: int) -> list[GroundednessReport]:
+async def _run(
+    settings: Settings, backends: list[str], per_kind: int, local_models: list[str]
+) -> list[GroundednessReport]:
     store = open_catalog(settings)
     search, _ = open_search(settings, store=store)
     contexts = question_set(search, load_policy(settings), load_judged_queries(DEMO_QUERIES), per_kind=per_kind)
-    reports = []
+    # Each packaged local model named runs as a backend of its own, over the same questions.
+    plan: list[tuple[str, str, Settings]] = []
     for name in backends:
-        responder = open_responder(settings, store, generator=name)
+        if name == "local" and local_models:
+            plan.extend(
+                (f"local:{model}", name, settings.model_copy(update={"local_model": model, "local_model_path": None}))
+                for model in local_models
+            )
+        else:
+            plan.append((name, name, settings))
+    reports = []
+    for label, name, run_settings in plan:
+        responder = open_responder(run_settings, store, generator=name)
         await responder.generator.warm_up()
-        with progress_bar(f"answering with {name}", unit="answer") as progress:
-            reports.append(await evaluate(responder, contexts, progress))
+        with progress_bar(f"answering with {label}", unit="answer") as progress:
+            reports.append(await evaluate(responder, contexts, progress, label=label))
         await responder.generator.close()
     return reports
 
@@ -93,21 +107,35 @@ def register(main: click.Group) -> None:
         "--backend", "backends", multiple=True, type=click.Choice(["template", "local", "openai"]),
         help="Backends to compare (default: template, and local when installed).",
     )  # fmt: skip
+    @click.option(
+        "--local-model", "local_models", multiple=True, type=click.Choice(sorted(PACKAGED_MODELS)),
+        help="Packaged local models to compare, each as a backend of its own (default: SHOPBOT_LOCAL_MODEL).",
+    )  # fmt: skip
     @click.option("--per-kind", default=8, show_default=True, help="Questions per skill.")
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON, with every answer.")
     @click.pass_context
-    def generation(ctx: click.Context, backends: tuple[str, ...], per_kind: int, as_json: bool) -> None:
-        """Share of answers grounded, retried and replaced, per backend, on the demo catalog."""
-        from bot.generation.backends.local import LocalGenerator
-
+    def generation(
+        ctx: click.Context, backends: tuple[str, ...], local_models: tuple[str, ...], per_kind: int, as_json: bool
+    ) -> None:
+        """Share of answers grounded, retried and replaced, per backend, on the catalog of the data dir."""
         settings = settings_of(ctx)
-        chosen = list(backends) or ["template", *(["local"] if LocalGenerator.installed() else [])]
-        reports = asyncio.run(_run(settings, chosen, per_kind))
+        for model in local_models:
+            if not PACKAGED_MODELS[model].installed():
+                raise click.UsageError(str(PACKAGED_MODELS[model].missing_error()))
+        installed = LocalGenerator.installed(settings.local_model) or bool(local_models)
+        chosen = list(backends) or ["template", *(["local"] if installed else [])]
+        if local_models and "local" not in chosen:
+            chosen.append("local")
+        reports = asyncio.run(_run(settings, chosen, per_kind, list(local_models)))
         if as_json:
             rows = [
-                {"backend": r.backend, "answers": r.total, **{o: r.share(o) for o in OUTCOMES}, "problems": dict(r.problems), "final_flagged": r.final_flagged}
+                {
+                    "backend": r.backend, "answers": r.total, **{o: r.share(o) for o in OUTCOMES},
+                    "p50_seconds": r.p50_seconds, "problems": dict(r.problems), "final_flagged": r.final_flagged,
+                    "samples": [asdict(s) for s in r.samples],
+                }
                 for r in reports
-            ]
-            click.echo(json.dumps(rows, indent=2))
+            ]  # fmt: skip
+            click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
-            click.echo(f"Groundedness on the demo catalog ({reports[0].total} questions)\n" + _table(reports))
+            click.echo(f"Groundedness on {settings.data_dir} ({reports[0].total} questions)\n" + _table(reports))

@@ -75,6 +75,16 @@ def question_set(
     return contexts
 
 
+@dataclass(frozen=True)
+class Sample:
+    """One answer of the report, kept for reading by eye."""
+
+    skill: str
+    question: str
+    outcome: str
+    text: str
+
+
 @dataclass
 class GroundednessReport:
     """Outcomes of one backend over the question set."""
@@ -87,6 +97,7 @@ class GroundednessReport:
     # Final answers the checker would still flag: should be zero for every backend,
     # since replaced answers are templates, so it also tests templates and checker together.
     final_flagged: list[str] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -96,6 +107,11 @@ class GroundednessReport:
     def share(self, outcome: str) -> float:
         """Fraction of answers with this outcome."""
         return self.outcomes[outcome] / self.total if self.total else 0.0
+
+    @property
+    def p50_seconds(self) -> float:
+        """Median seconds per answer."""
+        return sorted(self.seconds)[len(self.seconds) // 2] if self.seconds else 0.0
 
     def add(self, context: AnswerContext, answer: Answer) -> None:
         """Count one answer."""
@@ -108,14 +124,19 @@ class GroundednessReport:
 
 
 async def evaluate(
-    responder: Responder, contexts: Iterable[AnswerContext], progress: Callable[[int, int], None] | None = None
+    responder: Responder,
+    contexts: Iterable[AnswerContext],
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    label: str | None = None,
 ) -> GroundednessReport:
-    """Answer every context with one responder and count the outcomes."""
+    """Answer every context with one responder and count the outcomes (reported as `label`, or the backend's name)."""
     contexts = list(contexts)
-    report = GroundednessReport(responder.generator.name)
+    report = GroundednessReport(label or responder.generator.name)
     for i, context in enumerate(contexts, 1):
         answer = await responder.answer(context)
         report.add(context, answer)
+        report.samples.append(Sample(context.skill, context.message, answer.outcome, answer.text))
         if flagged := GroundingChecker(context, brands=responder.brands, colors=responder.colors).check(answer.text):
             report.final_flagged.append(f"{context.skill} {context.message!r}: {flagged[0]}")
         if progress:
