@@ -20,7 +20,7 @@ from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
 from retrieval.errors import IndexStateError
 from retrieval.index import HnswParams, IndexKind, VectorIndex
-from retrieval.lexical import LexicalIndex, term_counts
+from retrieval.lexical import TOKENS_VERSION, LexicalIndex, term_counts
 from retrieval.store import CatalogStore
 
 KindSetting = Literal["auto", "flat", "hnsw"]
@@ -150,6 +150,11 @@ def sync_index(
         # Same vectors, other structure: rebuilt from the stored vectors, nothing re-encoded.
         reason = f"index kind changed ({index.vectors.kind} -> {wanted})"
         index = SearchIndex(index.vectors.clone_as(wanted, hnsw), index.lexical)
+    relexed = index is not None and index.lexical.tokens_version != TOKENS_VERSION
+    if index is not None and relexed:
+        # Same vectors, new word rules: the lexical rows are rebuilt from the catalog.
+        reason = "word rules changed (lexical rows rebuilt)"
+        index = SearchIndex(index.vectors, _lexical_rows(store, index.vectors))
     rebuilt = index is None
     if index is None:
         index = SearchIndex(VectorIndex(encoder.dim, wanted, encoder.model_id, hnsw), LexicalIndex())
@@ -175,9 +180,23 @@ def sync_index(
         index.upsert(products, vectors)
     if not rebuilt and (todo or removed):
         reason = f"updated {len(todo)} changed and removed {removed} deleted products"
-    if rebuilt or converted or todo or removed:
+    if rebuilt or converted or relexed or todo or removed:
         index.save(root)
     return index, SyncReport(len(todo), removed, rebuilt or converted, len(index), index.vectors.kind, reason)
+
+
+def _lexical_rows(store: CatalogStore, vectors: VectorIndex) -> LexicalIndex:
+    """Lexical rows for the vector index's rows, row for row, from the products in the catalog
+    (a row whose product is gone or was replaced stays, removed, as in the vectors)."""
+    lexical = LexicalIndex()
+    ids = list(vectors.row_ids)
+    found: dict[str, Product] = {}
+    live = [pid for pid in ids if pid is not None]
+    for start in range(0, len(live), 8192):
+        found.update(store.get_many(live[start : start + 8192]))
+    lexical.append([term_counts(found[pid]) if pid in found else {} for pid in ids])
+    lexical.remove_rows([row for row, pid in enumerate(ids) if pid not in found])
+    return lexical
 
 
 def _read_current(root: Path) -> str | None:

@@ -37,9 +37,19 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STEMMER = Stemmer.Stemmer("english")
 
 
+# The word rules a saved index was built with: when `tokens` changes, this number goes up and a
+# saved index's lexical rows are rebuilt from the catalog (nothing is re-encoded).
+TOKENS_VERSION = 2
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    stem = _STEMMER.stemWord(word)
+    # The stemmer keeps the plural "s" of a word with no vowel before it ("tvs", "pcs", "ssds"),
+    # so "smart TVs" would not find a "Smart LED TV".
+    if len(stem) > 2 and stem.endswith("s") and not any(c in "aeiouy" for c in stem[:-1]):
+        return stem[:-1]
+    return stem
 
 
 def tokens(text: str) -> list[str]:
@@ -85,6 +95,7 @@ class LexicalIndex:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
+        self.tokens_version = TOKENS_VERSION  # a saved index says which it was built with
         # Raw field-weighted term frequencies, one row per product row ever appended.
         self._tf = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._lengths = np.zeros(0, dtype=np.float32)
@@ -122,6 +133,18 @@ class LexicalIndex:
         self._df = np.concatenate([self._df, np.zeros(width - len(self._df), dtype=np.int64)])
         np.add.at(self._df, new.indices, 1)
         self._bm25 = None
+
+    def rows_naming(self, term: str | None, rows: Sequence[int]) -> list[bool]:
+        """For each row (-1 for none): whether its product's title, brand or category holds `term`
+        (a stemmed token), told by the term's field-weighted count: a description says it once
+        for each time it is written, a title says it with FIELD_WEIGHTS["title"]."""
+        column = self.vocab.get(term) if term else None
+        if column is None or not len(rows):
+            return [False] * len(rows)
+        valid = [r if r >= 0 else 0 for r in rows]
+        counts = np.asarray(self._tf[valid][:, column].todense()).ravel()
+        named = min(FIELD_WEIGHTS["title"], FIELD_WEIGHTS["brand"], FIELD_WEIGHTS["category"])
+        return [r >= 0 and float(c) >= named for r, c in zip(rows, counts, strict=True)]
 
     def remove_rows(self, rows: Iterable[int]) -> None:
         """Forget rows (their products were updated or deleted) in the term statistics."""
@@ -174,12 +197,15 @@ class LexicalIndex:
             lengths=self._lengths, alive=self._alive,
         )  # fmt: skip
         (folder / "lexical_vocab.json").write_text(json.dumps(self.vocab), encoding="utf-8")
+        (folder / "lexical_meta.json").write_text(json.dumps({"tokens": self.tokens_version}), encoding="utf-8")
 
     @classmethod
     def read(cls, folder: Path) -> LexicalIndex:
         """Load from an index version folder."""
         index = cls()
         index.vocab = json.loads((folder / "lexical_vocab.json").read_text(encoding="utf-8"))
+        meta = folder / "lexical_meta.json"
+        index.tokens_version = json.loads(meta.read_text(encoding="utf-8"))["tokens"] if meta.exists() else 1
         with np.load(folder / "lexical.npz") as z:
             n = len(z["lengths"])
             index._tf = sparse.csr_matrix(

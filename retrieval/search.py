@@ -3,6 +3,7 @@ without the weak tail matches below a relevance floor (retrieval/relevance.py)."
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from retrieval.embeddings import Encoder
 from retrieval.coverage import Coverage
 from retrieval.filters import FilterIndex, SearchFilters
 from retrieval.indexing import SearchIndex
+from retrieval.lexical import query_terms, tokens
 from retrieval.relevance import RelevanceFloor, calibrated_floor
 from retrieval.store import CatalogStore, UpsertCounts
 
@@ -137,7 +139,7 @@ class ProductSearch:
             for pid, score in ranked
             if pid in products
         ]
-        return _sorted(hits, sort)[:k]
+        return _sorted(things_before_accessories(query, hits), sort)[:k]
 
     def ranked_by(self, field: str, highest: bool, *, filters: SearchFilters | None = None, k: int = 10) -> list[Product]:
         """Every product passing `filters` ranked by a numeric field ("the cheapest laptop", "the
@@ -180,9 +182,15 @@ class ProductSearch:
         # einsum, not BLAS: see retrieval/recommend/candidates.py (threaded BLAS slows the encoder).
         similarity = np.einsum("id,d->i", self.index.vectors.vectors()[rows], self._query_vector(query))
         best, worded, floor = dense[0][1], {pid for pid, _ in lexical}, self.floor
+        # A product whose name or category says it is the kind asked for ("board game" for
+        # "cooperative board game") is a match however much closer the one exact title is. The
+        # kind is the query's last two words: a "dog bed" is not named by "Bed Pillows".
+        asked = _kind_words(query)
+        lexical = self.index.lexical
+        naming = [all(flags) for flags in zip(*(lexical.rows_naming(t, rows) for t in asked[-2:]), strict=True)] if asked else [False] * len(rows)
         return [
-            hit for hit, row, sim in zip(ranked, rows, similarity, strict=True)
-            if row >= 0 and floor.keeps(best, float(sim), shares_words=hit[0] in worded)
+            hit for hit, row, sim, names_kind in zip(ranked, rows, similarity, naming, strict=True)
+            if row >= 0 and (names_kind or floor.keeps(best, float(sim), shares_words=hit[0] in worded))
         ]
 
     def _encode_many(self, texts: list[str]) -> np.ndarray:
@@ -281,3 +289,40 @@ def _sorted(hits: list[Hit], sort: Sort) -> list[Hit]:
     if sort == "rating":
         return sorted(hits, key=lambda h: -(h.product.rating or 0.0))
     return hits
+
+
+# What a title says a product is *for* ("Remote Control for Smart TV", "Case Compatible with iPhone 13").
+_FOR = re.compile(r"\b(?:for|compatible with|compatible for|fits|works with)\b", re.IGNORECASE)
+
+
+def things_before_accessories(query: str, hits: list[Hit]) -> list[Hit]:
+    """The products that are what the query asks for ahead of those made for it.
+
+    A remote whose title reads "Remote Control for Smart TV" shares every word of "smart TVs"
+    with the televisions, and retrieval cannot tell them apart. Its title can: the kind asked
+    for (the query's last word before any "for") appears only after "for". Such accessories
+    keep their order among themselves, after the products that are the thing, when any is.
+    """
+    asked = _kind_words(query)
+    if not asked or len(hits) < 2:
+        return hits
+    head = asked[-1]
+
+    def accessory(hit: Hit) -> bool:
+        main, *rest = _FOR.split(hit.product.title, maxsplit=1)
+        return bool(rest) and head not in _kinds(main) and head in _kinds(rest[0])
+
+    flags = [accessory(h) for h in hits]
+    if not any(flags) or all(flags):
+        return hits
+    return [h for h, f in zip(hits, flags, strict=True) if not f] + [h for h, f in zip(hits, flags, strict=True) if f]
+
+
+def _kind_words(query: str) -> list[str]:
+    """The words naming the kind a query asks for, as stemmed terms: those before any "for", the
+    last of them the head ("kibble" in "kibble for a large breed dog")."""
+    return query_terms(_FOR.split(query, maxsplit=1)[0])
+
+
+def _kinds(text: str) -> set[str]:
+    return set(tokens(text))

@@ -32,6 +32,12 @@ def from_query(search: ProductSearch, query: str, mask: np.ndarray, pool: int,
         dense = [(pid, cos) for pid, cos in dense if cos >= min_cosine]
         close = {pid for pid, _ in dense}
         lexical = [(pid, score) for pid, score in lexical if pid in close]
+    # The catalog's relevance floor, as for search hits: past the few products that answer the
+    # query, the rest of the pool is whatever is least far away and no recommendation for it.
+    pool_ids = list(dict.fromkeys([pid for pid, _ in dense] + [pid for pid, _ in lexical]))
+    kept = {pid for pid, _ in search.above_floor(query, [(pid, 0.0) for pid in pool_ids], dense, lexical)}
+    dense = [(pid, cos) for pid, cos in dense if pid in kept]
+    lexical = [(pid, score) for pid, score in lexical if pid in kept]
     ranked = ((f.dense_weight, dense), (f.lexical_weight, lexical))
     for weight, hits in ranked:
         for rank, (pid, _) in enumerate(hits, 1):

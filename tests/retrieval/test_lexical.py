@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.catalog import Product
-from retrieval.lexical import LexicalIndex, query_terms, term_counts
+from retrieval.lexical import LexicalIndex, query_terms, term_counts, tokens
 from tests.conftest import make_product
 
 
@@ -62,3 +62,21 @@ def test_write_and_read_round_trip(tmp_path: Path, sample_products: list[Product
     again = LexicalIndex.read(tmp_path)
     for query in ("coffee press", "boots", "earbuds noise cancelling"):
         assert again.search(query, 5) == lexical.search(query, 5)
+
+
+def test_acronym_plurals_find_their_singular() -> None:
+    # "smart TVs" must find a "Smart LED TV", "SSDs" an "SSD".
+    assert tokens("smart TVs") == tokens("Smart TV")
+    assert tokens("PCs and SSDs") == tokens("PC and SSD")
+    lexical, ids = _index([make_product("tv-1", "Acme 32 inch Smart LED TV"), make_product("mug-1", "Travel Mug")])
+    assert _search(lexical, ids, "smart TVs") == ["tv-1"]
+
+
+def test_rows_naming_a_kind_are_those_whose_title_says_it() -> None:
+    index = LexicalIndex()
+    index.append([
+        term_counts(make_product("g-1", "Party Board Game")),
+        term_counts(make_product("b-1", "Soccer Ball", description="A ball for any game in the park.")),
+    ])  # fmt: skip
+    assert index.rows_naming(tokens("game")[0], [0, 1, -1]) == [True, False, False]
+    assert index.rows_naming("unheard", [0, 1]) == [False, False]

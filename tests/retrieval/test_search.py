@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from retrieval.catalog import Product, normalize_color, normalize_size
 from retrieval.filters import SearchFilters
 from retrieval.importer import read_catalog
 from retrieval.indexing import sync_index
+from retrieval.relevance import RelevanceFloor
 from retrieval.search import ProductSearch
 from retrieval.store import CatalogStore
 from tests.conftest import REPO, make_product
@@ -204,3 +206,45 @@ def test_no_hit_ever_violates_a_filter(demo: ProductSearch, demo_products: list[
         # Dense retrieval ranks every allowed product, so the page is full whenever it can be.
         expected = {p.id for p in demo_products if not _violations(p, f)}
         assert len(hits) == min(20, len(expected))
+
+
+def test_an_index_built_with_older_word_rules_gets_its_word_rows_rebuilt(tmp_path: Path, encoder) -> None:
+    products = [make_product("tv-1", "Acme Smart LED TVs Stand Bundle", price=300.0), make_product("mug-1", "Travel Mug")]
+    _build(tmp_path, products, encoder).store.close()
+    # What the older rules stored for "TVs" ("tvs", not "tv"), in a version that says so.
+    (folder,) = [p for p in (tmp_path / "index").iterdir() if p.name.startswith("v")]
+    vocab = json.loads((folder / "lexical_vocab.json").read_text())
+    vocab["tvs"] = vocab.pop("tv")
+    (folder / "lexical_vocab.json").write_text(json.dumps(vocab))
+    (folder / "lexical_meta.json").write_text(json.dumps({"tokens": 1}))
+    store = CatalogStore(tmp_path / "catalog.db")
+    index, report = sync_index(store, encoder, tmp_path / "index")
+    assert "word rules" in report.reason and report.encoded == 0  # nothing re-encoded
+    search = ProductSearch(store, index, encoder, index_root=tmp_path / "index")
+    assert [h.product.id for h in search.search("smart TV", k=2, mode="lexical")] == ["tv-1"]
+    store.close()
+
+
+def test_products_made_for_the_thing_asked_come_after_the_thing(tmp_path: Path, encoder) -> None:
+    products = [
+        make_product("remote-1", "Universal Remote Control for Smart TV", price=15.0, rating=4.9),
+        make_product("tv-1", "Acme 43 inch 4K Smart LED TV", price=399.0),
+        make_product("tv-2", "Brightline 32 inch HD Smart TV", price=199.0),
+        make_product("mug-1", "Travel Mug"),
+    ]  # fmt: skip
+    search = _build(tmp_path, products, encoder)
+    assert _ids(search.search("smart TVs", k=3))[:2] in (["tv-1", "tv-2"], ["tv-2", "tv-1"])
+    search.store.close()
+
+
+def test_a_tight_floor_keeps_every_product_named_as_the_kind_asked_for(tmp_path: Path, encoder) -> None:
+    products = [
+        make_product("g-1", "Sable Cooperative Board Game"),
+        make_product("g-2", "Ember Strategy Board Game"),
+        make_product("g-3", "Nimbus Party Board Game"),
+        make_product("ball-1", "Orbit Match Soccer Ball", description="For every game in the park."),
+    ]  # fmt: skip
+    search = _build(tmp_path, products, encoder)
+    search._floor = RelevanceFloor(shared_words=0.02, meaning_only=0.02)  # a catalog of near-identical titles
+    assert sorted(_ids(search.search("cooperative board game", k=5))) == ["g-1", "g-2", "g-3"]
+    search.store.close()
