@@ -49,11 +49,15 @@ _PLUS = r"(?P<plus>\s*\+|\s+or\s+more|\s+plus)?"
 _WEIGHT_WORDS = re.compile(r"\b(?:lighter|heavier|weighs?|weighing|light|heavy)\b")
 _NEGATION = re.compile(r"\b(?:not|non|no|without|isn'?t|aren'?t)[\s-]+(?:\w+[\s-]+)?$", _FLAGS)
 _GENDER = re.compile(
-    r"\b(?:(?P<w>women|woman|womens|ladies|lady)|(?P<m>men|man|mens|gents)|(?P<k>kids?|children|child|toddlers?|girls?|boys?))"
+    r"\b(?:(?P<w>women|woman|womens|ladies|lady|gals?|females?)|(?P<m>men|man|mens|gents?|gentlem[ae]n|guy|males?)"
+    r"|(?P<k>kids?|children|child|toddlers?|girls?|boys?))"
     r"(?:'s|s'|’s)?(?![\w'’])"
     r"|\bfor\s+(?:(?P<her>her)|(?P<him>him))\b",
     _FLAGS,
 )
+# "Male to female", "female connector": the words also name the two ends of a plug.
+_PLUG_END = re.compile(r"\s*(?:to\b|-to-|connectors?\b|adapters?\b|plugs?\b|ports?\b|pins?\b|jacks?\b|ends?\b|headers?\b)", _FLAGS)
+_PLUG_START = re.compile(r"\bto\s*$|-to-$", _FLAGS)
 
 
 class FeatureMatcher:
@@ -132,6 +136,10 @@ class FeatureMatcher:
                 if value is not None:
                     yield Candidate("measure", value, match.start(), match.end())
         for match in _GENDER.finditer(text):
+            if match.group().lower().startswith(("male", "female")) and (
+                _PLUG_END.match(text, match.end()) or _PLUG_START.search(text, max(0, match.start() - 4), match.start())
+            ):
+                continue
             gender = "women" if match.group("w") or match.group("her") else "men" if match.group("m") or match.group("him") else "kids"
             yield Candidate("gender", gender, match.start(), match.end())
 

@@ -79,10 +79,49 @@ NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
 }
 # Longest first so the alternation prefers "fourteen" over "four".
 NUMBER_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+
+# Numbers written out in full: "twenty five", "two hundred and fifty", "a hundred", "fifteen
+# hundred", "three grand". Scale words multiply what comes before them.
+_SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000}
+_SPELLED_WORD = rf"(?:{NUMBER_WORD_RE}|hundred|thousand|grand)"
+SPELLED_NUMBER_RE = (
+    rf"\b(?:an?\s+(?=(?:hundred|thousand|grand)\b))?{_SPELLED_WORD}"
+    rf"(?:(?:\s+and\s+|\s*-\s*|\s+){_SPELLED_WORD})*\b"
+)
+
+
+def spelled_number(text: str) -> int | None:
+    """Read a number written in words ("two hundred and fifty" -> 250, "a grand" -> 1000);
+    None when the words do not form one number ("two three", "hundred fifty hundred")."""
+    words = [w for w in re.split(r"[\s-]+", text.strip().lower()) if w and w != "and"]
+    total = current = 0
+    last = ""  # the kind of the previous word: "unit" (1-19), "tens" or "scale"
+    for index, word in enumerate(words):
+        if word in ("a", "an") and index == 0:
+            current, last = 1, "unit"
+        elif word in _SCALES:
+            if last == "scale" and _SCALES[word] == 100:
+                return None
+            scale = _SCALES[word]
+            current = max(current, 1) * scale
+            if scale >= 1000:
+                total, current = total + current, 0
+            last = "scale"
+        elif word in NUMBER_WORDS:
+            value = NUMBER_WORDS[word]
+            kind = "tens" if value >= 20 else "unit"
+            if last == "unit" or (last == "tens" and (kind == "tens" or value >= 10)):
+                return None  # "two three", "twenty thirty", "twenty twelve": not one number
+            current += value
+            last = kind
+        else:
+            return None
+    return total + current if words else None
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.nlu.entities.model import Candidate, parse_amount
+from bot.nlu.entities.model import NUMBER_WORD_RE, SPELLED_NUMBER_RE, Candidate, parse_amount, spelled_number
 from retrieval.money import DOLLAR_CURRENCIES, RUPEE_CURRENCIES
 
 # "Around 30" means 24..36: wide enough to find alternatives, narrow enough to respect
@@ -34,10 +34,15 @@ _CUR_POST = r"(?:[$£€₹¥]|(?:dollars?|bucks|usd|euros?|eur|pounds?|quid|gbp
 # which also keeps scanning linear on long digit runs.
 # Groups are Western ("1,299,000") or Indian ("12,99,000"); a comma before one or two final
 # digits is a decimal comma ("12,50 €").
+# An amount may also be written in words ("fifty", "two hundred and fifty", "a grand").
 _AMOUNT = (
-    r"(?<![\w.,#])(?:[0-9]{1,3}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:(?<![\w.,#])(?:[0-9]{1,3}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
     r"(?:\.[0-9]+|,[0-9]{1,2}(?![0-9]))?(?:[kK](?![A-Za-z]))?(?![0-9]|[.,][0-9])"
+    rf"|{SPELLED_NUMBER_RE})"
 )
+# Below this, a number in words with no currency is a count ("more than two"), not a price.
+MIN_SPELLED_PRICE = 10
+_HAS_NUMBER_WORD = re.compile(rf"\b(?:{NUMBER_WORD_RE}|hundred|thousand|grand)\b", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}[kK]?")
 
 
@@ -161,7 +166,7 @@ def foreign_currency(value: object, store: str | None) -> str | None:
 
 
 def extract_prices(text: str, has_digit: bool, store_currency: str | None = None) -> Iterator[Candidate]:
-    """Propose price candidates; the numeric patterns only run when the text has a digit.
+    """Propose price candidates; the numeric patterns only run when the text has a digit or a number word.
 
     `store_currency` is the catalog's: currency words that name no one currency are read
     in it (see the module docstring).
@@ -169,7 +174,7 @@ def extract_prices(text: str, has_digit: bool, store_currency: str | None = None
     for match in _QUALIFIERS.finditer(text):
         kind = "cheap" if match.group("cheap") else "premium"
         yield Candidate("price", price_value(None, None, None, kind), match.start(), match.end())
-    if not has_digit:
+    if not has_digit and not _HAS_NUMBER_WORD.search(text):
         return
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
@@ -179,8 +184,40 @@ def extract_prices(text: str, has_digit: bool, store_currency: str | None = None
 
 
 def _amount(text: str) -> float | None:
+    if text[:1].isalpha():
+        value = spelled_number(text)
+        return float(value) if value is not None else None
     # parse_amount reads commas as thousands; a decimal comma becomes a point first.
     return parse_amount(text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text)
+
+
+# Words that turn a comparator round: "I don't want to spend more than $50" is at most 50,
+# "nothing under 20" at least 20. "Don't mind", "doesn't matter" negate nothing.
+_NEGATOR = re.compile(
+    r"\b(?:not|never|no|nothing|none|without|cannot|(?:do|does|did|would|could|should|must|is|are|was|were|have|has"
+    r"|wo|ca|need)n['’]?t)\b(?!\s+(?:mind|care|matter|bother)\b)",
+    _FLAGS,
+)
+# The comparators that already carry their negation ("no more than", "not over").
+_NEGATED_COMPARATOR = re.compile(r"(?:no|not)\s", _FLAGS)
+_CLAUSE_END = re.compile(r"[,.;:!?]|\bbut\b|\bthough\b", _FLAGS)
+_NEGATION_REACH = 6  # words between the negation and the comparator
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    """Whether the comparator at text[start:] is negated earlier in its clause (and is not a question)."""
+    if _NEGATED_COMPARATOR.match(text, start):
+        return False
+    sentence_end = re.search(r"[.!?]", text[end:])
+    if sentence_end is not None and sentence_end.group() == "?":
+        return False  # "don't you have anything under 30?" asks for under 30
+    before = text[max(0, start - 80) : start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+    clause = before[cut:]
+    negation = None
+    for negation in _NEGATOR.finditer(clause):
+        pass
+    return negation is not None and len(clause[negation.end() :].split()) <= _NEGATION_REACH
 
 
 def _price_candidate(text: str, kind: str, match: re.Match[str], store: str | None) -> Candidate | None:
@@ -194,21 +231,26 @@ def _price_candidate(text: str, kind: str, match: re.Match[str], store: str | No
         if _UNIT_AFTER.match(text, match.end()) or _CONTEXT_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             return None
     first = _amount(match.group("a1"))
-    if first is None:
+    if first is None or (currency is None and _small_in_words(match.group("a1"), first)):
         return None
     low: float | None
     high: float | None
     if two:
         second = _amount(match.group("a2"))
-        if second is None:
+        if second is None or (currency is None and _small_in_words(match.group("a2"), second)):
             return None
         if currency is None and _YEAR.fullmatch(match.group("a1")) and _YEAR.fullmatch(match.group("a2")):
             return None  # "between 2020 and 2024": years, not prices
         low, high = min(first, second), max(first, second)
-    elif kind == "max":
-        low, high = None, first
-    elif kind == "min":
-        low, high = first, None
+    elif kind in ("max", "min"):
+        if _negated(text, match.start(), match.end()):
+            kind = "min" if kind == "max" else "max"
+        low, high = (None, first) if kind == "max" else (first, None)
     else:  # "around" and a bare amount with a currency: a target price (see module docstring)
         low, high = _around(first)
     return Candidate("price", price_value(low, high, currency), match.start(), match.end())
+
+
+def _small_in_words(written: str, value: float) -> bool:
+    """A number in words below MIN_SPELLED_PRICE: a count, unless a currency says otherwise."""
+    return written[:1].isalpha() and value < MIN_SPELLED_PRICE
