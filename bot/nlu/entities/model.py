@@ -88,10 +88,12 @@ NUMBER_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # Numbers written out in full: "twenty five", "two hundred and fifty", "a hundred", "fifteen
 # hundred", "three grand". Scale words multiply what comes before them.
 _SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000}
-_SPELLED_WORD = rf"(?:{NUMBER_WORD_RE}|hundred|thousand|grand)"
+_SCALE_RE = "|".join(_SCALES)
+# One word of a spelled number, and a whole spelled number.
+SPELLED_WORD_RE = rf"(?:{NUMBER_WORD_RE}|{_SCALE_RE})"
 SPELLED_NUMBER_RE = (
-    rf"\b(?:an?\s+(?=(?:hundred|thousand|grand)\b))?{_SPELLED_WORD}"
-    rf"(?:(?:\s+and\s+|\s*-\s*|\s+){_SPELLED_WORD})*\b"
+    rf"\b(?:an?\s+(?=(?:{_SCALE_RE})\b))?{SPELLED_WORD_RE}"
+    rf"(?:(?:\s+and\s+|\s*-\s*|\s+){SPELLED_WORD_RE})*\b"
 )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.nlu.entities.model import NUMBER_WORD_RE, SPELLED_NUMBER_RE, Candidate, parse_amount, spelled_number
+from bot.nlu.entities.model import SPELLED_NUMBER_RE, SPELLED_WORD_RE, Candidate, parse_amount, spelled_number
 from retrieval.money import DOLLAR_CURRENCIES, RUPEE_CURRENCIES
 
 # "Around 30" means 24..36: wide enough to find alternatives, narrow enough to respect
@@ -42,7 +42,7 @@ _AMOUNT = (
 )
 # Below this, a number in words with no currency is a count ("more than two"), not a price.
 MIN_SPELLED_PRICE = 10
-_HAS_NUMBER_WORD = re.compile(rf"\b(?:{NUMBER_WORD_RE}|hundred|thousand|grand)\b", re.IGNORECASE)
+_HAS_NUMBER_WORD = re.compile(rf"\b{SPELLED_WORD_RE}\b", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}[kK]?")
 
 
