@@ -19,7 +19,7 @@ from bot.channels.auth import require_token
 from bot.channels.keys import (
     ASSISTANT, EXECUTOR, LIMITER, LOADING, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE, Loaded,
 )  # fmt: skip
-from bot.channels.limits import MessageRejected, RateLimiter
+from bot.channels.limits import MessageRejected, RateLimiter, loads
 from bot.config import Settings, describe_validation_error
 from bot.errors import USER_ERRORS
 from bot.loading import LoadingStatus
@@ -146,7 +146,7 @@ async def search_products(request: web.Request) -> web.Response:
 async def parse_message(request: web.Request) -> web.Response:
     """POST /model/parse {"text": …}: intent, confidence, ranking and entities (Rasa's route)."""
     try:
-        body = await request.json()
+        body = await request.json(loads=loads)
     except ValueError:
         return json_error(400, "the body must be JSON like {\"text\": \"where is my order?\"}")
     text = body.get("text") if isinstance(body, dict) else None

@@ -31,6 +31,7 @@ from aiohttp import WSMsgType, web
 from bot.agents.auth import AgentTokens
 from bot.agents.desk import AgentDesk
 from bot.channels.keys import EXECUTOR, SEARCH, Loaded
+from bot.channels.limits import loads
 from bot.channels.ws import event_json
 from bot.dialogue.state import DialogueState
 from bot.generation.facts import ProductFacts
@@ -269,7 +270,7 @@ def _with_understanding(events: list[Event]) -> list[dict[str, Any]]:
 
 async def _json(request: web.Request) -> dict[str, Any]:
     try:
-        body = await request.json()
+        body = await request.json(loads=loads)
     except ValueError:
         raise web.HTTPBadRequest(reason="the body must be a JSON object") from None
     if not isinstance(body, dict):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.channels.auth import require_token
 from bot.channels.keys import ASSISTANT, EXECUTOR, SEARCH, SETTINGS
-from bot.channels.limits import MessageRejected
+from bot.channels.limits import MessageRejected, loads
 from bot.config import describe_validation_error
 from bot.merchant.copywriter import (
     MAX_VARIANTS,
@@ -61,7 +61,7 @@ def _writer(app: web.Application) -> CopyWriter:
 
 async def _body(request: web.Request) -> CopyIn:
     try:
-        body: Any = await request.json()
+        body: Any = await request.json(loads=loads)
     except ValueError:
         raise MessageRejected(f"the body is not valid JSON; send e.g. {EXAMPLE}") from None
     if not isinstance(body, dict):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import OrderedDict
+from typing import Any
 
 from bot.errors import ShopbotError
 
@@ -15,6 +17,16 @@ class MessageRejected(ShopbotError):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+
+
+def loads(text: str | bytes) -> Any:
+    """json.loads for bodies and frames from outside: JSON nested deeper than the parser can
+    follow (about a thousand levels; no message Shopbot takes has more than a few) is a
+    MessageRejected (400) that says so, not an internal error. Invalid JSON stays a ValueError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise MessageRejected("the JSON is nested too deeply (hundreds of levels); send a flat object") from None
 
 
 def check_text(text: object, max_chars: int) -> str:

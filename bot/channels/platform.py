@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
@@ -27,7 +26,7 @@ from aiohttp.web_log import AccessLogger
 
 from bot.assistant import Assistant, Message, Stored
 from bot.channels.keys import ASSISTANT, LIMITER, METRICS, SETTINGS
-from bot.channels.limits import MessageRejected
+from bot.channels.limits import MessageRejected, loads
 from bot.config import Settings
 from bot.generation.facts import money, rating_text
 from bot.hub import Hub, Update
@@ -240,7 +239,7 @@ async def accept(request: web.Request, message: Message) -> Stored:
 def parse_json(body: bytes) -> dict[str, Any]:
     """A webhook body as a JSON object, or MessageRejected (400)."""
     try:
-        parsed = json.loads(body)
+        parsed = loads(body)
     except (ValueError, UnicodeDecodeError):
         raise MessageRejected("the body is not valid JSON") from None
     if not isinstance(parsed, dict):
@@ -272,8 +271,8 @@ async def call_api(
         failed(app, platform, method, type(exc).__name__)
         return None
     try:
-        body = json.loads(text) if text else None
-    except ValueError:
+        body = loads(text) if text else None
+    except (ValueError, MessageRejected):
         body = None
     if status >= 400:
         failed(app, platform, method, f"HTTP {status} {_error_of(body)}")

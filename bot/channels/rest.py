@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.assistant import Message
 from bot.channels.keys import ASSISTANT, LIMITER, SETTINGS
-from bot.channels.limits import MessageRejected, check_text
+from bot.channels.limits import MessageRejected, check_text, loads
 from bot.store.base import Event
 
 
@@ -51,7 +51,7 @@ async def webhook(request: web.Request) -> web.Response:
     """Answer one shopper message the way Rasa's REST channel does."""
     settings = request.app[SETTINGS]
     try:
-        body = await request.json()
+        body = await request.json(loads=loads)
     except ValueError:
         raise MessageRejected("the body is not valid JSON") from None
     message = parse_body(body, settings.max_message_chars)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from bot.channels.auth import require_token
 from bot.channels.keys import EXECUTOR, PERSONALIZATION, SEARCH
-from bot.channels.limits import MessageRejected
+from bot.channels.limits import MessageRejected, loads
 from bot.config import describe_validation_error
 from bot.store.shoppers import ShopperEvent
 from retrieval.filters import SearchFilters
@@ -60,7 +60,7 @@ _EVENTS = TypeAdapter(list[EventIn])
 
 async def _json(request: web.Request, example: str) -> Any:
     try:
-        return await request.json()
+        return await request.json(loads=loads)
     except ValueError:
         raise MessageRejected(f"the body is not valid JSON; send e.g. {example}") from None
 

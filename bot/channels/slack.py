@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import time
 import urllib.parse
@@ -34,7 +33,7 @@ from pydantic import SecretStr
 from bot.assistant import Message
 from bot.channels import platform
 from bot.channels.keys import SETTINGS
-from bot.channels.limits import MessageRejected, check_text
+from bot.channels.limits import MessageRejected, check_text, loads
 from bot.store.base import Conversation, Event
 
 CHANNEL = "slack"
@@ -198,7 +197,7 @@ async def interactive(request: web.Request) -> web.Response:
     body = await _verified_body(request)
     try:
         fields = urllib.parse.parse_qs(body.decode(), strict_parsing=False)
-        payload = json.loads(fields["payload"][0])
+        payload = loads(fields["payload"][0])
     except (UnicodeDecodeError, KeyError, IndexError, ValueError):
         raise MessageRejected("an interactivity request is a form with a JSON 'payload' field") from None
     if not isinstance(payload, dict):

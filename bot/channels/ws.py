@@ -27,7 +27,6 @@ the same client_id: nothing is lost and nothing is stored twice.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
@@ -37,7 +36,7 @@ from aiohttp import WSMsgType, web
 
 from bot.assistant import Held, Message, Replied, Retracted, Stored, Token
 from bot.channels.keys import ASSISTANT, LIMITER, PERSONALIZATION, SEARCH, SETTINGS, STORE
-from bot.channels.limits import MessageRejected, check_text
+from bot.channels.limits import MessageRejected, check_text, loads
 from bot.hub import Hub, Update
 from bot.store.base import Event
 from bot.store.shoppers import ShopperEvent
@@ -125,11 +124,14 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
             if frame.type != WSMsgType.TEXT:
                 continue
             try:
-                data = json.loads(frame.data)
+                data = loads(frame.data)
                 if not isinstance(data, dict):
                     raise ValueError
             except ValueError:
                 await ws.send_json({"type": "error", "error": "frames must be JSON objects"})
+                continue
+            except MessageRejected as exc:
+                await ws.send_json({"type": "error", "error": str(exc)})
                 continue
             kind = data.get("type")
             if kind == "ping":

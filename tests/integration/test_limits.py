@@ -78,11 +78,13 @@ def _body(sender: str, **fields: object) -> dict[str, object]:
         (lambda s: json.dumps(_body(s, message="")), ["'message' is empty"]),
         (lambda s: json.dumps(_body(s, message=" \n\t ")), ["'message' is empty"]),
         (lambda s: json.dumps(_body(s, message="hi", metadata="web")), ["'metadata' must be a JSON object"]),
+        (lambda s: json.dumps(_body(s, message="hi"))[:-1] + ', "metadata": ' + "[" * 5000 + "]" * 5000 + "}", ["nested too deeply"]),
+        (lambda s: "[" * 20_000 + "]" * 20_000, ["nested too deeply"]),
     ],
     ids=[
         "truncated-json", "form-encoded", "empty-body", "json-list", "no-sender", "empty-sender", "sender-int",
         "sender-too-long", "no-message", "message-int", "message-null", "message-list", "message-empty",
-        "message-blank", "metadata-string",
+        "message-blank", "metadata-string", "metadata-nested-5000-deep", "list-nested-20000-deep",
     ],
 )  # fmt: skip
 def test_malformed_messages_get_400_with_a_reason(

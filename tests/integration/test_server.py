@@ -56,7 +56,10 @@ def test_parse_understands_a_message(server: ShopbotServer) -> None:
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [(b"not json", "must be JSON"), (b'{"txt": "hi"}', "'text' is required"), (b'["hi"]', "'text' is required")],
+    [
+        (b"not json", "must be JSON"), (b'{"txt": "hi"}', "'text' is required"), (b'["hi"]', "'text' is required"),
+        (b'{"text": "hi", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply"),
+    ],
 )
 def test_parse_rejects_bad_bodies_with_a_reason(server: ShopbotServer, body: bytes, message: str) -> None:
     status, reply = _get(server, "/model/parse", body)

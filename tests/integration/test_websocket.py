@@ -157,6 +157,7 @@ async def test_a_second_socket_on_the_session_sees_the_first_ones_messages(conne
         ('{"type": "message", "text": "hi", "client_id": 7}', "'client_id' must be"),
         ('{"type": "message", "text": "hi", "client_id": ""}', "'client_id' must be"),
         (json.dumps({"type": "message", "text": "x" * 2001, "client_id": "e4"}), "2,001 characters"),
+        ('{"type": "message", "text": "hi", "client_id": "e5", "extra": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply"),
     ],
 )
 async def test_bad_frames_get_an_error_and_the_socket_stays_usable(
