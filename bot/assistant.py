@@ -229,8 +229,9 @@ class Assistant:
         conversation_id = stored.conversation_id
         streamed = False
         try:
-            parse = await self.nlu.parse(stored.text)
             state = DialogueState.load(conversation.state)
+            # What the last reply did tells "nope, only indoor" (narrowing a list) from a new request.
+            parse = await self.nlu.parse(stored.text, state.previous_act)
             history = await self._history(conversation_id, before=stored.id)
             personalization, sender = self.personalization, conversation.sender
             # Read only by the turns that rank for this shopper.

@@ -146,6 +146,13 @@ class LexicalIndex:
         named = min(FIELD_WEIGHTS["title"], FIELD_WEIGHTS["brand"], FIELD_WEIGHTS["category"])
         return [r >= 0 and float(c) >= named for r, c in zip(rows, counts, strict=True)]
 
+    def products_using(self, word: str) -> int:
+        """How many live products use `word` in any field, under the index's own word rules
+        ("indoor" counts products saying "indoor" or "indoors"); 0 for a stopword."""
+        terms = tokens(word)
+        column = self.vocab.get(terms[0]) if len(terms) == 1 else None
+        return int(self._df[column]) if column is not None and column < len(self._df) else 0
+
     def remove_rows(self, rows: Iterable[int]) -> None:
         """Forget rows (their products were updated or deleted) in the term statistics."""
         for r in rows:

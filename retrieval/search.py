@@ -217,6 +217,10 @@ class ProductSearch:
         """The query's embedding; the encoder keeps recent ones, since refinements re-run the same query."""
         return self.encoder.encode_query(query)
 
+    def products_using(self, word: str) -> int:
+        """How many products use the word anywhere in their text (retrieval/lexical.py)."""
+        return self.index.lexical.products_using(word)
+
     def lexical_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, BM25) best first, among rows allowed by `mask`."""
         return self._ids(self.index.lexical.search(query, n, allowed=mask))

@@ -127,9 +127,9 @@ class AgentDesk:
         last = next((e for e in reversed(events) if e.role == "user"), None)
         drafts: list[Draft] = []
         if last is not None:
-            parse = await self.assistant.nlu.parse(last.text)
+            state = DialogueState.load(copy.deepcopy(conversation.state))
+            parse = await self.assistant.nlu.parse(last.text, state.previous_act)
             if parse.intent not in _NO_DRAFT_INTENTS:
-                state = DialogueState.load(copy.deepcopy(conversation.state))
                 state.leaving_message = False
                 plan = await self.assistant.dialogue.turn(state, parse)
                 if not plan.handoff and plan.context.skill not in ("fallback", "redirect"):

@@ -224,6 +224,7 @@ class Dialogue:
             state.remember_focus(plan.cards[0].id)
         intent = intent_of(frame.act, parse.intent)
         state.last_intent = intent
+        state.previous_act = reply_act(state, plan)
         plan.context = replace(plan.context, history=history[-6:], store_name=self.store_name)
         plan.payload.update(intent=intent, confidence=parse.confidence, act=frame.act)
         if state.focus and state.focus != focus_before and state.focus in {c.id for c in plan.cards}:
@@ -308,3 +309,15 @@ class Dialogue:
         if (brands and (best.brand or "").lower() in brands) or (categories and not brands):
             return [best]
         return []
+
+
+def reply_act(state: DialogueState, plan: Plan) -> str | None:
+    """What a reply did, as the next message's context for the intent model: it asked the
+    shopper something, showed a list, or talked about one product (None: none of these)."""
+    if state.asked or state.pending_add or state.offered_handoff or state.offered_search or plan.context.skill == "clarify":
+        return "asked_question"
+    if len(plan.cards) >= 2:
+        return "showed_list"
+    if plan.cards or plan.payload.get("focus"):
+        return "named_product"
+    return None

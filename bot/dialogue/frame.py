@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.dialogue.constraints import SearchConstraints
+from bot.dialogue.plan import HANDOFF_BUTTONS
 from bot.nlu.entities.prices import foreign_currency
 from bot.nlu.parser import Parse
 from bot.skills.policy import INTENT_TOPICS
@@ -40,8 +41,8 @@ ACT_INTENTS: dict[str, str] = {
 }  # fmt: skip
 # The act each intent leads to when nothing in the conversation says otherwise.
 _NATURAL_ACTS: dict[str, str] = {
-    "product_search": "search", "refine": "narrow", "product_question": "question", "compare": "compare",
-    "recommend": "recommend", "add_to_cart": "cart_add", "place_order": "checkout", "order_status": "order",
+    "product_search": "search", "refine": "narrow", "inform": "narrow", "product_question": "question",
+    "compare": "compare", "recommend": "recommend", "add_to_cart": "cart_add", "place_order": "checkout", "order_status": "order",
     "order_cancel": "order", "order_modify": "order", "human_handoff": "handoff", "complaint": "complaint",
     **{intent: "policy" for intent in POLICY_INTENTS}, **{intent: "smalltalk" for intent in SMALLTALK_INTENTS},
 }  # fmt: skip
@@ -300,7 +301,11 @@ def understand(parse: Parse, context: Context) -> Frame:
     # Answers to a question the bot just asked come first.
     if context.pending_add and ("size" in types or _size_alone(text)):
         return frame("cart_add")
-    if context.offered_handoff and intent == "affirm" and not constraint_types:
+    if context.offered_handoff and not constraint_types and (
+        intent in ("affirm", "human_handoff") or _words(text) == _words(HANDOFF_BUTTONS[0])
+    ):
+        # Yes to the offered person, in words or with the button (which means yes whatever
+        # the model reads in it).
         return frame("handoff")
     if context.offered_search and not constraint_types and (intent == "affirm" or _SHOW_THEM.search(text)):
         return frame("accept")
@@ -365,19 +370,31 @@ def understand(parse: Parse, context: Context) -> Frame:
         return frame("search")
     if intent == "compare" and not (constraint_types and reference is None):
         return frame("compare")
+    if intent == "product_question" and not shows_products and not context.named and not context.named_close and not (
+        constraint_types & {"category", "brand", "feature", "measure"}
+    ) and _runner_up(parse) in POLICY_INTENTS:
+        # "How much is shipping?" read as a product question with no product in sight: the
+        # store question the classifier ranked next is what it asks.
+        return frame("policy")
     if intent == "product_question":
         # A question about a product (shown, in focus or named: a title may hold "Women's" or a
         # colour); one that asks whether the store has such products ("do you have any red
         # ones under $50?") is a search.
         if asks_about_reviews(text):
             return frame("reviews")
+        if "category" in constraint_types and not shows_products and not context.named and reference is None and not _ONE_THING.search(text):
+            # "How much are hiking boots?" with nothing in sight asks about that kind: show it
+            # ("does it have a hood?" asks about one product: which one is asked next).
+            return frame("search")
         if constraint_types & {"price", "color", "size", "gender", "measure"} and _HAVE_ANY.search(text):
             return frame("narrow" if topic and not new_category else "search")
         return frame("question")
     if superlative is not None and (new_topic or constraint_types):
         return frame("search")  # "the cheapest laptop", "the lightest tent": the kind ranked by the field
     # Shopping requests: a new topic starts a search; anything else narrows the current one.
-    wants_products = intent in ("product_search", "refine", "recommend") or bool(constraint_types) or recipient is not None
+    # "inform" states a need or taste ("nope, only indoor", "stabilisation is a plus"): it narrows
+    # what is shown, or starts a search when nothing is.
+    wants_products = intent in _WANTS_PRODUCTS or bool(constraint_types) or recipient is not None
     if wants_products:
         if recipient is not None and new_topic and not constraint_types & {"category", "brand"}:
             return frame("recommend")  # "something for a 6 year old": gift ideas for them
@@ -394,6 +411,19 @@ def understand(parse: Parse, context: Context) -> Frame:
     if intent == "product_question":
         return frame("question")
     return frame("smalltalk")
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text, lower case, without punctuation."""
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+_ONE_THING = re.compile(r"\b(?:it|its|it's|this|that)\b", re.I)
+
+
+def _runner_up(parse: Parse) -> str | None:
+    """The intent the classifier ranked second, if any."""
+    return parse.ranking[1][0] if len(parse.ranking) > 1 else None
 
 
 _POINTING = re.compile(r"\b(?:i mean|i meant|the|that|this|one|ones|please|pls|ok|okay|yes|let'?s (?:go with|see)|go with|how about)\b", re.I)
@@ -460,7 +490,7 @@ def _act_on_named(intent: str, text: str, clear: int) -> Act | None:
     return None
 
 
-_WANTS_PRODUCTS = frozenset({"product_search", "refine", "recommend"})
+_WANTS_PRODUCTS = frozenset({"product_search", "refine", "inform", "recommend"})
 _YES_NO = re.compile(r"^\s*(?:is|are|does|did|has|was|were)\b", re.I)
 
 

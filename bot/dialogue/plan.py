@@ -11,6 +11,10 @@ from bot.generation.facts import AnswerContext, ProductFacts
 from bot.nlu.parser import Parse
 from retrieval.recommend import ShopperProfile, SignalKind
 
+# The quick replies under "shall I connect you with a person?". The first one means yes
+# whatever the intent model reads in its words.
+HANDOFF_BUTTONS = ("Yes, connect me", "No thanks")
+
 if TYPE_CHECKING:
     from bot.dialogue.frame import Frame
 

@@ -63,6 +63,9 @@ class DialogueState(BaseModel):
     order_number: str | None = None
     asked: str | None = None  # what the bot's last reply asked for ("order_number"); for the next message only
     last_intent: str | None = None
+    # What the bot's last reply did, as the intent model reads it (bot/nlu/context.py):
+    # "asked_question", "showed_list", "named_product", or None.
+    previous_act: str | None = None
 
     @classmethod
     def load(cls, data: dict[str, Any] | None) -> DialogueState:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import Executor
 
+from bot.nlu.context import check_act
 from bot.nlu.parser import NLU, Parse
 
 
@@ -26,16 +27,17 @@ class BatchingNLU:
         self.window = window
         self.in_flight = in_flight  # batches queued or running at once
         self._running = 0
-        self._waiting: list[tuple[str, asyncio.Future[Parse]]] = []
+        self._waiting: list[tuple[str, str | None, asyncio.Future[Parse]]] = []
         self._flush: asyncio.TimerHandle | None = None
         self.batches = 0
         self._tasks: set[asyncio.Task[None]] = set()  # held so running batches are not collected
 
-    async def parse(self, text: str) -> Parse:
-        """Understand one message, batched with any others arriving now."""
+    async def parse(self, text: str, previous_act: str | None = None) -> Parse:
+        """Understand one message, batched with any others arriving now; `previous_act` as in NLU.parse."""
+        check_act(previous_act)  # a bad value fails its own caller, not the whole batch
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Parse] = loop.create_future()
-        self._waiting.append((text, future))
+        self._waiting.append((text, previous_act, future))
         if len(self._waiting) >= self.max_batch:
             self._run(loop)
         elif self._flush is None:
@@ -57,17 +59,21 @@ class BatchingNLU:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _parse(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[str, asyncio.Future[Parse]]]) -> None:
+    async def _parse(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[str, str | None, asyncio.Future[Parse]]]) -> None:
+        texts, acts = [t for t, _, _ in batch], [a for _, a, _ in batch]
         try:
-            parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, [t for t, _ in batch])
+            if any(acts):
+                parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, texts, acts)
+            else:
+                parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, texts)
         except Exception as exc:  # every waiter learns of the failure
-            for _, future in batch:
+            for _, _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
         finally:
             self._running -= 1
             self._run(loop)  # what arrived while this batch ran
-        for (_, future), parse in zip(batch, parses, strict=True):
+        for (_, _, future), parse in zip(batch, parses, strict=True):
             if not future.done():
                 future.set_result(parse)

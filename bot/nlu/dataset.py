@@ -17,7 +17,7 @@ TEST_FILE = DATA_DIR / "test.yml"
 
 # The intent inventory; dialogue, evaluation and integrations depend on these names.
 INTENTS: tuple[str, ...] = (
-    "product_search", "product_question", "recommend", "compare", "refine", "add_to_cart", "place_order",
+    "product_search", "product_question", "recommend", "compare", "refine", "inform", "add_to_cart", "place_order",
     "order_status", "order_cancel", "order_modify", "return_refund", "shipping_info", "payment_info",
     "billing", "promotions", "account_help", "newsletter", "feedback", "complaint", "human_handoff",
     "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "capabilities", "out_of_scope",

@@ -16,23 +16,35 @@ Predict = Callable[[Sequence[str]], list[str]]
 
 @dataclass
 class IntentScores:
-    """How well one predictor did on one labelled set."""
+    """How well one predictor did on one labelled set.
+
+    Out-of-scope recall is None when the set has no out-of-scope message, precision when
+    nothing was predicted out of scope: neither figure exists then.
+    """
 
     name: str
     accuracy: float
     macro_f1: float
-    out_of_scope_recall: float
+    out_of_scope_recall: float | None
     per_intent: dict[str, dict[str, float]] = field(default_factory=dict)
     confusion: list[list[int]] = field(default_factory=list)
     examples: int = 0
+    out_of_scope_precision: float | None = None
+    # Messages truly out of scope, and predicted out of scope.
+    out_of_scope_true: int = 0
+    out_of_scope_predicted: int = 0
 
 
 def score(name: str, predict: Predict, examples: Sequence[Example]) -> IntentScores:
     """Run `predict` over the examples and compute every figure."""
+    return score_predictions(name, [ex.intent for ex in examples], predict([ex.text for ex in examples]))
+
+
+def score_predictions(name: str, truth: Sequence[str], pred: Sequence[str]) -> IntentScores:
+    """Every figure for predictions already made (truth and prediction per message)."""
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-    truth = [ex.intent for ex in examples]
-    pred = predict([ex.text for ex in examples])
+    truth, pred = list(truth), list(pred)
     labels = list(INTENTS)
     p, r, f, support = precision_recall_fscore_support(truth, pred, labels=labels, zero_division=0)
     per_intent = {
@@ -40,21 +52,26 @@ def score(name: str, predict: Predict, examples: Sequence[Example]) -> IntentSco
         for i, label in enumerate(labels)
     }
     present = [label for label in labels if label in set(truth)]
+    oos_true = sum(t == FALLBACK_INTENT for t in truth)
+    oos_pred = sum(p == FALLBACK_INTENT for p in pred)
     return IntentScores(
         name=name,
-        accuracy=float(accuracy_score(truth, pred)),
-        macro_f1=float(f1_score(truth, pred, labels=present, average="macro", zero_division=0)),
-        out_of_scope_recall=per_intent[FALLBACK_INTENT]["recall"],
+        accuracy=float(accuracy_score(truth, pred)) if truth else 0.0,
+        macro_f1=float(f1_score(truth, pred, labels=present, average="macro", zero_division=0)) if truth else 0.0,
+        out_of_scope_recall=per_intent[FALLBACK_INTENT]["recall"] if oos_true else None,
         per_intent=per_intent,
-        confusion=confusion_matrix(truth, pred, labels=labels).tolist(),
-        examples=len(examples),
+        confusion=confusion_matrix(truth, pred, labels=labels).tolist() if truth else [],
+        examples=len(truth),
+        out_of_scope_precision=per_intent[FALLBACK_INTENT]["precision"] if oos_pred else None,
+        out_of_scope_true=oos_true,
+        out_of_scope_predicted=oos_pred,
     )
 
 
 class TfidfBaseline:
     """Word and character n-gram TF-IDF with logistic regression: the classic strong baseline."""
 
-    def __init__(self, examples: Sequence[Example], seed: int = 13) -> None:
+    def __init__(self, examples: Sequence[Example], seed: int = 13, prepare: Callable[[str], str] | None = None) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline, make_union
@@ -64,11 +81,13 @@ class TfidfBaseline:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
         )
         self.model = make_pipeline(features, LogisticRegression(C=10.0, max_iter=2000, random_state=seed))
-        self.model.fit([ex.text for ex in examples], [ex.intent for ex in examples])
+        # `prepare` gives it the text as the model it is compared with reads it.
+        self.prepare = prepare or (lambda text: text)
+        self.model.fit([self.prepare(ex.text) for ex in examples], [ex.intent for ex in examples])
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """Most likely intent per text."""
-        return [str(label) for label in self.model.predict(list(texts))]
+        return [str(label) for label in self.model.predict([self.prepare(t) for t in texts])]
 
 
 def confusion_png(scores: IntentScores, path: Path) -> Path:

@@ -15,7 +15,7 @@ import os
 import random
 import shutil
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -190,11 +190,17 @@ def fine_tune(
     base_model: Path,
     config: HyperParams,
     progress: Progress | None = None,
+    epoch_rows: Callable[[int], Sequence[int]] | None = None,
+    length_buckets: bool = False,
 ) -> tuple[Any, Any]:
     """Fine-tune BertForSequenceClassification from `base_model` on (text, target index) pairs.
 
     Returns (model in eval mode, tokenizer). The caller seeds first (`set_seed`) when it
     wants the run repeatable. `progress(step, total_steps)` is called after every step.
+    `epoch_rows(epoch)` names the rows an epoch trains on (default: all of them), so a
+    large pool can be seen a slice at a time next to data seen every epoch. With
+    `length_buckets`, each batch holds texts of similar length (see `_bucketed`), which
+    saves the padding that mixing one-word and sixty-word texts costs.
     """
     import torch
     from transformers import AutoTokenizer, BertForSequenceClassification
@@ -218,8 +224,8 @@ def fine_tune(
 
     texts = list(texts)
     target_tensor = torch.tensor(list(targets))
-    steps_per_epoch = math.ceil(len(texts) / config.batch_size)
-    total = steps_per_epoch * config.epochs
+    rows = [list(epoch_rows(e)) if epoch_rows else None for e in range(config.epochs)]
+    total = sum(math.ceil((len(r) if r is not None else len(texts)) / config.batch_size) for r in rows)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     warmup = max(1, int(total * config.warmup_share))
     # Linear warm-up, then linear decay to zero at the last step.
@@ -227,13 +233,19 @@ def fine_tune(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
     generator = torch.Generator().manual_seed(config.seed)
+    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=config.max_length)["input_ids"]] if length_buckets else []
     use_bf16 = bf16_ok()
     model.train()
     step = 0
-    for _epoch in range(config.epochs):
-        order = torch.randperm(len(texts), generator=generator).tolist()
-        for start in range(0, len(order), config.batch_size):
-            idx = order[start : start + config.batch_size]
+    for epoch in range(config.epochs):
+        chosen = rows[epoch]
+        if chosen is None:
+            order = torch.randperm(len(texts), generator=generator).tolist()
+        else:
+            order = [chosen[i] for i in torch.randperm(len(chosen), generator=generator).tolist()]
+        batches = (_bucketed(order, lengths, config.batch_size, generator) if length_buckets
+                   else [order[i : i + config.batch_size] for i in range(0, len(order), config.batch_size)])  # fmt: skip
+        for idx in batches:
             batch = tokenizer(
                 [texts[i] for i in idx], padding=True, truncation=True, max_length=config.max_length,
                 return_tensors="pt",
@@ -253,31 +265,68 @@ def fine_tune(
     return model, tokenizer
 
 
+def _bucketed(order: list[int], lengths: Sequence[int], batch_size: int, generator: Any) -> list[list[int]]:
+    """Batches of similar-length rows: the shuffled rows are cut into windows of 50 batches,
+    each window sorted by length and cut into batches, and the batches shuffled. The number
+    of batches is the same as without buckets, so the schedule's step count holds."""
+    import torch
+
+    window = batch_size * 50
+    batches: list[list[int]] = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
+
+
+def _tokenized(tokenizer: Any, texts: Sequence[str], max_length: int, batch_size: int) -> Iterator[Any]:
+    """The texts as model inputs, `batch_size` at a time; long texts are truncated, never rejected."""
+    for start in range(0, len(texts), batch_size):
+        yield tokenizer(list(texts[start : start + batch_size]), padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+
+
 def batched_logits(model: Any, tokenizer: Any, texts: Sequence[str], max_length: int, batch_size: int = 64) -> np.ndarray:
     """Raw logits, (n, n_labels); long texts are truncated, never rejected."""
     import torch
 
-    out = []
     with torch.inference_mode():
-        for start in range(0, len(texts), batch_size):
-            batch = tokenizer(
-                list(texts[start : start + batch_size]),
-                padding=True,
-                truncation=True,
-                max_length=max_length,
-                return_tensors="pt",
-            )
-            out.append(model(**batch).logits.float().numpy())
+        out = [model(**batch).logits.float().numpy() for batch in _tokenized(tokenizer, texts, max_length, batch_size)]
     return np.concatenate(out) if out else np.zeros((0, model.config.num_labels), dtype=np.float32)
 
 
-def save_model(model: Any, tokenizer: Any, meta: dict[str, Any], meta_name: str, folder: Path) -> None:
+def batched_features(
+    model: Any, tokenizer: Any, texts: Sequence[str], max_length: int, batch_size: int = 64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw logits (n, n_labels) and the pooled sentence features the classifier head reads (n, hidden)."""
+    import torch
+
+    logits, features = [], []
+    with torch.inference_mode():
+        for batch in _tokenized(tokenizer, texts, max_length, batch_size):
+            pooled = model.bert(**batch).pooler_output
+            logits.append(model.classifier(pooled).float().numpy())
+            features.append(pooled.float().numpy())
+    if not logits:
+        return np.zeros((0, model.config.num_labels), np.float32), np.zeros((0, model.config.hidden_size), np.float32)
+    return np.concatenate(logits), np.concatenate(features)
+
+
+def save_model(
+    model: Any,
+    tokenizer: Any,
+    meta: dict[str, Any],
+    meta_name: str,
+    folder: Path,
+    extra: Callable[[Path], None] | None = None,
+) -> None:
     """Write weights, tokenizer and metadata to a new folder, then swap it in, so a reader
-    never sees a half-written model."""
+    never sees a half-written model. `extra(folder)` writes any further files first."""
     staging = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     model.save_pretrained(staging)
     tokenizer.save_pretrained(staging)
+    if extra is not None:
+        extra(staging)
     (staging / meta_name).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     old = folder.with_name(folder.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

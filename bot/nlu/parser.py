@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.nlu.context import PREVIOUS_ACTS, check_act
 from bot.nlu.dataset import FALLBACK_INTENT
 from bot.nlu.entities import Entity, EntityExtractor
 from bot.nlu.intent import IntentClassifier
@@ -16,6 +17,8 @@ from bot.nlu.intent import IntentClassifier
 # the full text is still what the conversation stores.
 MAX_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+__all__ = ["MAX_CHARS", "NLU", "PREVIOUS_ACTS", "Parse", "clean"]
 
 
 @dataclass(frozen=True)
@@ -55,17 +58,32 @@ class NLU:
         self.classifier = classifier
         self.extractor = extractor
 
-    def parse(self, text: str) -> Parse:
-        """Understand one message; never raises for any string."""
-        return self.parse_batch([text])[0]
+    def parse(self, text: str, previous_act: str | None = None) -> Parse:
+        """Understand one message; never raises for any string.
 
-    def parse_batch(self, texts: Sequence[str]) -> list[Parse]:
-        """Understand many messages at once (one batched model call), in order."""
+        `previous_act` is what the bot did in the turn before: "asked_question",
+        "showed_list", "named_product" (bot/nlu/context.py PREVIOUS_ACTS) or None when
+        unknown. It shifts the intent towards what usually follows that act ("nope, only
+        indoor" after a list narrows it); ValueError for any other value.
+        """
+        return self.parse_batch([text], [previous_act])[0]
+
+    def parse_batch(self, texts: Sequence[str], previous_acts: Sequence[str | None] | None = None) -> list[Parse]:
+        """Understand many messages at once (one batched model call), in order; `previous_acts`,
+        when given, holds one previous act (or None) per text."""
+        if previous_acts is not None:
+            if len(previous_acts) != len(texts):
+                raise ValueError(f"{len(previous_acts)} previous acts for {len(texts)} messages")
+            for act in previous_acts:
+                check_act(act)
         cleaned = [clean(t) for t in texts]
         # Text with no letters or digits carries no request: it is out of scope, and the
         # classifier is not asked to guess.
         worded = [i for i, t in enumerate(cleaned) if _has_words(t)]
-        predictions = dict(zip(worded, self.classifier.predict([cleaned[i] for i in worded]), strict=True))
+        acts = [previous_acts[i] for i in worded] if previous_acts is not None else None
+        if acts is not None and not any(acts):
+            acts = None
+        predictions = dict(zip(worded, self.classifier.predict([cleaned[i] for i in worded], acts), strict=True))
         parses = []
         for i, text in enumerate(cleaned):
             entities = self.extractor.extract(text)

@@ -40,6 +40,8 @@ class CatalogVocabulary:
     values: dict[str, list[str]] = field(default_factory=dict)
     # Attributes stated mostly as numbers that shoppers name with the number ("SPF 50").
     numbered: set[str] = field(default_factory=set)
+    # Category synonyms read from product titles ("hoodie" -> "Hooded Sweatshirts"), bot/nlu/synonyms.py.
+    synonyms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogVocabulary:
@@ -66,6 +68,7 @@ class CatalogVocabulary:
             currencies.append(product.currency)
         for name in _title_brands([(p.id, p.title, p.brand, p.category_path) for p in products]):
             brands.setdefault(_fold(name), name)
+        titled = [(p.title, categories[_fold(p.category[-1])]) for p in products if p.category]
         return cls(
             brands=sorted(brands.values(), key=str.lower),
             categories=sorted(categories.values(), key=str.lower),
@@ -76,6 +79,7 @@ class CatalogVocabulary:
             measures=kinds.measures(),
             values=kinds.named_values(),
             numbered=kinds.numbered(),
+            synonyms=_synonyms(titled, brands.values(), categories.values(), colors),
         )
 
     @classmethod
@@ -116,6 +120,7 @@ class CatalogVocabulary:
             brands.setdefault(_fold(name), name)
 
         categories: dict[str, str] = {}
+        leaves: dict[str, str] = {}
         for path, pid in path_ids.items():
             product = products.get(pid)
             nodes = split_category(path)
@@ -124,6 +129,8 @@ class CatalogVocabulary:
             for index, node in enumerate(nodes):
                 name = originals[index] if same else _display_case(node)
                 categories.setdefault(_fold(name), name)
+                leaves[path] = categories[_fold(name)]
+        titled = [(row.title, leaves[row.category]) for row in rows if row.category in leaves]
         return cls(
             brands=sorted(brands.values(), key=str.lower),
             categories=sorted(categories.values(), key=str.lower),
@@ -134,7 +141,24 @@ class CatalogVocabulary:
             measures=kinds.measures(),
             values=kinds.named_values(),
             numbered=kinds.numbered(),
+            synonyms=_synonyms(titled, brands.values(), categories.values(), colors),
         )
+
+
+def _synonyms(
+    titled: list[tuple[str, str]], brands: Iterable[str], categories: Iterable[str], colors: Iterable[str]
+) -> dict[str, str]:
+    """Category synonyms from (title, leaf category) pairs; names the vocabulary already has keep their meaning."""
+    # Imported here: the entity matchers import this module.
+    from bot.nlu.entities.terms import phrase_keys
+    from bot.nlu.synonyms import title_synonyms
+
+    categories = list(categories)
+    taken = {key for name in (*brands, *categories, *colors) for key in phrase_keys(name)}
+    # A category name's last word ("jackets" of Puffer and Rain Jackets) is matched by the
+    # entity matcher's own rule, which leaves it out when several categories share it.
+    taken |= {key.rsplit(" ", 1)[-1] for name in categories for key in phrase_keys(name)}
+    return title_synonyms(titled, taken)
 
 
 class _AttributeKinds:

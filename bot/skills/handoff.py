@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.dialogue.leave_message import offline_note
-from bot.dialogue.plan import Plan, Request
+from bot.dialogue.plan import HANDOFF_BUTTONS, Plan, Request
 from bot.dialogue.state import DialogueState
 from bot.generation.facts import AnswerContext
 from bot.generation.phrasing import facts_or
@@ -43,7 +43,7 @@ async def complaint(d: Dialogue, state: DialogueState, req: Request) -> Plan:
         return await handoff(d, state, req)
     state.offered_handoff = True
     note = "I'm sorry to hear that. Would you like me to connect you with a person from our team who can sort it out?"
-    return Plan(AnswerContext("smalltalk", parse.text, store_facts=(note,)), buttons=("Yes, connect me", "No thanks"))
+    return Plan(AnswerContext("smalltalk", parse.text, store_facts=(note,)), buttons=HANDOFF_BUTTONS)
 
 
 SKILL = Skill(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogue.plan import Plan, Request
+from bot.dialogue.plan import HANDOFF_BUTTONS, Plan, Request
 from bot.dialogue.state import DialogueState
 from bot.generation.facts import AnswerContext
 from bot.generation.facts import money
@@ -28,7 +28,7 @@ async def order(d: Dialogue, state: DialogueState, req: Request) -> Plan:
         state.offered_handoff = True
         note = ("Without the order number I can't look it up here. It's in your order confirmation email; "
                 "or I can connect you with a person from our team who can find it.")
-        return Plan(AnswerContext("clarify", parse.text, store_facts=(note,)), buttons=("Yes, connect me", "No thanks"))
+        return Plan(AnswerContext("clarify", parse.text, store_facts=(note,)), buttons=HANDOFF_BUTTONS)
     if number is None:
         state.asked = "order_number"
         question = "What's your order number? You'll find it in your order confirmation email."

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import Stemmer
 
-from bot.dialogue.plan import Plan, Request
+from bot.dialogue.plan import HANDOFF_BUTTONS, Plan, Request
 from bot.dialogue.state import DialogueState
 from bot.errors import ConfigError
 from bot.generation.facts import AnswerContext, Finding, PolicyFacts, ProductFacts
@@ -233,7 +233,7 @@ async def answer(d: Dialogue, state: DialogueState, req: Request) -> Plan:
     if section is None and (intent in INTENT_TOPICS or not d.policy.sections):
         # A policy question the store's policy does not answer: say so, never guess.
         state.offered_handoff = True
-        return Plan(AnswerContext("policy", parse.text), buttons=("Yes, connect me", "No thanks"))
+        return Plan(AnswerContext("policy", parse.text), buttons=HANDOFF_BUTTONS)
     if section is None:
         return await fallback.fallback(d, state, req)
     return Plan(AnswerContext("policy", parse.text, policy=section.facts()))
@@ -281,7 +281,7 @@ def _product_terms(
     context = AnswerContext("policy", req.text, products=(facts,), findings=tuple(terms), store_facts=notes)
     buttons = ("Add to cart", "Talk to a person") if facts.in_stock else ("Show similar", "Talk to a person")
     if any(f.answer == "unknown" for f in terms):
-        buttons = ("Yes, connect me", "No thanks")
+        buttons = HANDOFF_BUTTONS
     return Plan(context, cards=(facts,), buttons=buttons, signals=[(product.id, "viewed")])
 
 

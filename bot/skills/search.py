@@ -255,17 +255,23 @@ async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:
         return await suggestions.suggest_again(d, state, req)
     if state.search.is_empty() and not state.results:
         return await search_new(d, state, req)
-    if not req.frame.constraints.narrows() and not any(e.type in _NAMES_A_KIND for e in req.parse.entities):
+    frame = req.frame
+    change = frame.constraints
+    if not change.narrows() and not any(e.type in _NAMES_A_KIND for e in req.parse.entities):
         content = wanted_words(req.parse)
-        if content:
+        if frame.intent == "inform":
+            # "Nope, only indoor", "stabilisation is a plus for me": a taste in the thing being
+            # looked at, never another thing. The words the catalog uses join the query and
+            # rank what has them first; "cost is not a problem" leaves the list as it is.
+            if taste := await _taste_words(d, req.parse, state.search):
+                change = change.model_copy(update={"query": " ".join([*_query_of(state.search), *taste])})
+        elif content:
             # "A kayak for my dad" while boots are shown names another thing: not carried, or a new search.
             if (plan := await not_carried(d, state, req)) is not None:
                 return plan
             current = set(words(state.search.query or "")) | set(words(state.search.category or ""))
             if fold(content[-1]) not in current:
                 return await search_new(d, state, req)
-    frame = req.frame
-    change = frame.constraints
     shown = await d.products(state.shown())
     if req.frame.other_brand:
         focus = await d.product(state.focus) if state.focus else None
@@ -280,6 +286,22 @@ async def narrow(d: Dialogue, state: DialogueState, req: Request) -> Plan:
         wanted = wanted.model_copy(update={"price_min": None})
     wanted = wanted.model_copy(update={"exclude_brands": sorted({*state.search.exclude_brands, *change.exclude_brands})})
     return await run_search(d, state, wanted, req, narrowing=change)
+
+
+async def _taste_words(d: Dialogue, parse: Parse, search: SearchConstraints) -> list[str]:
+    """The message's content words some product in the catalog uses ("indoor"), not the ones
+    none does ("problem" of "cost is not a problem") nor those the search already has."""
+    have = {fold(w) for part in _query_of(search) for w in words(part)}
+    content = [w for w in content_words(parse) if fold(w) not in have]
+    return await d.lookup(lambda: [w for w in content if d.search.products_using(w) > 0])
+
+
+def _query_of(search: SearchConstraints) -> list[str]:
+    """The words of the current search's query, or of its category when it has none."""
+    if search.query:
+        return [search.query]
+    nodes = split_category(search.category) if search.category else []
+    return [nodes[-1]] if nodes else []
 
 
 async def run_search(d: Dialogue, state: DialogueState, wanted: SearchConstraints, req: Request, *,

@@ -20,10 +20,15 @@ def run_nlu(nlu: NLU, encoder: Encoder, say: Say) -> None:
     say(f"baseline: one encoder forward pass (short query) = {base * 1000:.2f} ms")
     cycle = itertools.cycle(texts)
     single = Latency.of(time_calls(lambda: nlu.parse(next(cycle)), repeat=len(texts)))
+    after_list = Latency.of(time_calls(lambda: nlu.parse(next(cycle), previous_act="showed_list"), repeat=len(texts)))
     extraction = Latency.of(time_calls(lambda: nlu.extractor.extract(next(cycle)), repeat=len(texts)))
-    say(f"{'what':<34} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}")
-    for label, lat in (("parse one message (intent+entities)", single), ("entity extraction only", extraction)):
-        say(f"{label:<34} {lat.p50:>7.2f} {lat.p95:>7.2f} {lat.p50 / (base * 1000):>6.2f}")
+    say(f"{'what':<37} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}")
+    for label, lat in (
+        ("parse one message (intent+entities)", single),
+        ("  the same, with the previous act", after_list),
+        ("entity extraction only", extraction),
+    ):
+        say(f"{label:<37} {lat.p50:>7.2f} {lat.p95:>7.2f} {lat.p50 / (base * 1000):>6.2f}")
     rates = []
     for _ in range(3):
         start = time.perf_counter()

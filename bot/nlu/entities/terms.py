@@ -157,6 +157,14 @@ class TermMatcher:
                             fuzzy_terms.append((key, term))
         if vocabulary is not None:
             self._add_heads(vocabulary.categories)
+            # Title nouns that name one category ("hoodie": Hooded Sweatshirts), where the
+            # word has no meaning of its own in the vocabulary yet.
+            for key, name in vocabulary.synonyms.items():
+                if key not in self._exact and key not in AMBIGUOUS_CATEGORY_WORDS:
+                    term = _Term("category", name, False)
+                    self._add(key, term)
+                    if len(key) >= MIN_FUZZY_KEY:
+                        fuzzy_terms.append((key, term))
         for terms in self._exact.values():
             terms.sort(key=lambda t: -TYPE_RANK[t.type])
         self._max_tokens = min(MAX_PHRASE_TOKENS, max((k.count(" ") + 1 for k in self._exact), default=1))
@@ -239,7 +247,9 @@ class TermMatcher:
         if not all(w.isalpha() for w in words):
             return None
         phrase = " ".join(words)
-        if not 4 <= len(phrase) <= self._max_fuzzy_len:
+        # Both sides of a typo have five letters or more: one edit changes a quarter of a
+        # four-letter word, and turns real words into names ("hood" into "hoody").
+        if not MIN_FUZZY_KEY <= len(phrase) <= self._max_fuzzy_len:
             return None
         best = self._best_fuzzy(phrase)
         if best is None:

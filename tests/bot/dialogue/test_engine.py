@@ -20,6 +20,19 @@ async def test_refinements_carry_the_search_over_turns(shopper: Shopper) -> None
     assert "black" in text
 
 
+async def test_a_stated_taste_ranks_what_has_it_first_and_keeps_the_topic(shopper: Shopper) -> None:
+    plan, _ = await shopper.say("show me tents")
+    assert plan.cards and all("Tent" in c.title for c in plan.cards)
+    store = shopper.dialogue.catalog
+    plan, _ = await shopper.say("freestanding would be a plus for me", intent="inform")
+    assert plan.cards and all("Tent" in c.title for c in plan.cards)
+    assert "freestanding" in store.get(plan.cards[0].id).description.lower()
+    # A taste the catalog never mentions leaves the list as it was, rather than a new search.
+    before = [c.id for c in plan.cards]
+    plan, _ = await shopper.say("cost is not a problem", intent="inform")
+    assert [c.id for c in plan.cards] == before
+
+
 async def test_show_more_pages_and_not_that_brand_excludes_it(shopper: Shopper) -> None:
     plan, _ = await shopper.say("running shoes")
     page_one = {c.id for c in plan.cards}
@@ -71,7 +84,7 @@ async def test_orders_can_be_checked_and_processing_ones_cancelled(shopper: Shop
 
 
 async def test_vague_requests_get_one_clarifying_question(shopper: Shopper) -> None:
-    plan, text = await shopper.say("I want to buy something")
+    plan, text = await shopper.say("I want to find something", intent="product_search")
     assert plan.context.skill == "clarify" and "What kind of product" in text and plan.buttons
 
 
@@ -80,7 +93,7 @@ async def test_handoff_on_request_on_anger_and_after_repeated_fallbacks(shopper:
     assert plan.handoff
     plan, _ = await shopper.say("this is ridiculous, the worst service ever!!")
     assert plan.handoff
-    fallbacks = [await shopper.say(text) for text in ("asdkjh qwe", "flibber jabber wock", "qwpoeiru zxmcnv")]
+    fallbacks = [await shopper.say(text) for text in ("asdkjh qwe", "what's the weather in Leeds tomorrow", "qwpoeiru zxmcnv")]
     handoffs = [p.handoff for p, _ in fallbacks]
     assert handoffs[-1] and not any(handoffs[:-1])
 

@@ -54,6 +54,13 @@ ROUTES = [
     ("in red?", "refine", BOOTS_NAMED, "narrow"),
     ("women's", "product_search", BOOTS_NAMED, "narrow"),
     ("what about speakers", "product_search", EARBUDS, "search"),
+    ("how much are hiking boots?", "product_question", NOTHING, "search"),
+    ("does it have a hood?", "product_question", NOTHING, "question"),
+    # A stated need or taste narrows what is shown, whatever it names; with nothing shown it searches.
+    ("nope I am only interested in wireless ones", "inform", EARBUDS, "narrow"),
+    ("cost is not a problem for me", "inform", EARBUDS, "narrow"),
+    ("long battery life is a plus for me", "inform", BOOTS_NAMED, "narrow"),
+    ("I need something waterproof for hiking", "inform", NOTHING, "search"),
     ("show me running shoes", "product_search", EARBUDS, "search"),
     ("show more", "refine", EARBUDS, "more"),
     ("next", "refine", EARBUDS, "more"),
@@ -80,6 +87,9 @@ ROUTES = [
     ("remove it from my cart", "add_to_cart", CART, "cart_remove"),
     ("check out", "place_order", CART, "checkout"),
     ("yes please", "affirm", HANDOFF_OFFERED, "handoff"),
+    # The offered button says yes whatever the model reads in it.
+    ("Yes, connect me", "goodbye", HANDOFF_OFFERED, "handoff"),
+    ("yes connect me!", "out_of_scope", HANDOFF_OFFERED, "handoff"),
     ("yes, show them", "affirm", SEARCH_OFFERED, "accept"),
     ("where is my order 10002?", "order_status", NOTHING, "order"),
     ("cancel my order", "order_cancel", NOTHING, "order"),
@@ -317,3 +327,15 @@ def test_constraints_become_exact_filters():
     assert filters.gender == "women" and filters.attributes == {"waterproof": "yes"}
     assert filters.at_least == {"capacity_people": 4} and filters.exclude_categories == ["Coffee Makers"]
     assert (filters.min_price, filters.max_price) == (20, 90)  # a reversed range is read the sensible way
+
+
+def test_a_product_question_with_no_product_in_sight_takes_the_store_question_ranked_next(extractor) -> None:
+    text = "how much is shipping?"
+    ranked = [("product_question", 0.9), ("shipping_info", 0.05)]
+    parse = Parse(text, "product_question", 0.9, ranked, extractor.extract(text))
+    assert understand(parse, NOTHING).act == "policy"
+    # With products on screen the same reading asks about them.
+    assert understand(parse, EARBUDS).act != "policy"
+    boots = "how much are hiking boots?"
+    parse = Parse(boots, "product_question", 0.9, [("product_question", 0.9), ("payment_info", 0.05)], extractor.extract(boots))
+    assert understand(parse, NOTHING).act != "policy"

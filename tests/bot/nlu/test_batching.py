@@ -57,3 +57,15 @@ async def test_messages_arriving_while_the_model_is_busy_go_together_in_the_next
     results = await asyncio.wait_for(asyncio.gather(first, *later), timeout=30)
     assert gated.sizes == [1, 7]  # not seven one-message passes queued behind the first
     assert [r.intent for r in results] == [nlu.parse(t).intent for t in MESSAGES[:8]]
+
+
+async def test_each_waiting_message_keeps_its_own_previous_act(nlu: NLU) -> None:
+    batching = BatchingNLU(nlu, max_batch=4, window=0.01)
+    texts = ["nope, only indoor ones", "nope, only indoor ones", "hi there", "where is my order 10023?"]
+    acts = ["showed_list", None, None, "asked_question"]
+    results = await asyncio.gather(*(batching.parse(t, a) for t, a in zip(texts, acts)))
+    alone = [nlu.parse(t, a) for t, a in zip(texts, acts)]
+    assert [r.intent for r in results] == [a.intent for a in alone]
+    assert [r.confidence for r in results] == pytest.approx([a.confidence for a in alone], abs=1e-3)
+    with pytest.raises(ValueError, match="asked_question"):
+        await batching.parse("hi", "asked")

@@ -1,14 +1,18 @@
 """How shoppers state constraints in plain words: negated price caps, numbers written as
-words, and who it is for."""
+words, who it is for, and the store's own names for its products."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.nlu.entities import CatalogVocabulary, EntityExtractor
 from bot.nlu.entities.model import spelled_number
+from bot.nlu.synonyms import title_head, title_synonyms
+from retrieval.store import CatalogStore
+from tests.conftest import make_product
 
 
 def _price(text: str, currency: str | None = "USD") -> dict[str, Any] | None:
@@ -80,3 +84,47 @@ def test_gender_words(text: str, gender: str) -> None:
 @pytest.mark.parametrize("text", ["usb male to female cable", "a female connector", "thanks guys"])
 def test_words_that_do_not_name_who_it_is_for(text: str) -> None:
     assert not [e for e in EntityExtractor().extract(text) if e.type == "gender"]
+
+
+def _apparel() -> list:
+    hoodies = [make_product(f"h{i}", f"Brand{i} {style} Hoodie", category="Apparel > Women > Hooded Sweatshirts")
+               for i, style in enumerate(["Pullover", "Full Zip", "Fleece", "Cropped"])]  # fmt: skip
+    tees = [make_product(f"t{i}", f"Brand{i} {cut} Tee", category="Apparel > Men > T-Shirts") for i, cut in enumerate(["Crew", "Pocket", "Slub"])]
+    jackets = [make_product("j1", "Brand1 Puffer Jacket", category="Apparel > Women > Puffer Jackets"),
+               make_product("j2", "Brand2 Storm Jacket", category="Apparel > Men > Rain Jackets"),
+               make_product("j3", "Brand3 Down Jacket", category="Apparel > Women > Puffer Jackets")]  # fmt: skip
+    banks = [make_product(f"b{i}", f"Brand{i} 10000mAh Power Bank", category="Electronics > Chargers > Portable Chargers") for i in range(3)]
+    return hoodies + tees + jackets + banks
+
+
+def test_catalog_titles_give_category_synonyms(tmp_path: Path) -> None:
+    products = _apparel()
+    vocab = CatalogVocabulary.from_products(products)
+    extractor = EntityExtractor(vocab)
+    found = lambda text: [(e.value, e.text) for e in extractor.extract(text) if e.type == "category"]  # noqa: E731
+    assert found("a warm hoodie for winter") == [("Hooded Sweatshirts", "hoodie")]
+    assert found("a warm hoddie") == [("Hooded Sweatshirts", "hoddie")]  # a typo of it
+    # A short real word one letter away is not a typo of it: a hood is what a jacket has.
+    assert found("does it have a hood") == []
+    assert found("plain tees") == [("T-Shirts", "tees")]
+    assert found("a cheap power bank") == [("Portable Chargers", "power bank")]
+    # "Jacket" heads two categories' titles: it names neither on its own.
+    assert found("a jacket") == []
+    # "bank" alone is not the product: only the compound the titles use is.
+    assert found("what's my bank balance") == []
+    with CatalogStore(tmp_path / "catalog.db") as store:
+        store.upsert_many(products)
+        assert CatalogVocabulary.from_store(store).synonyms == vocab.synonyms
+
+
+def test_title_heads_skip_units_and_details() -> None:
+    assert title_head("Brand Electric Kettle, 1.7 L") == ("kettle", "electric")
+    assert title_head("boAt Bassheads Wired Earphones with Mic (Black)") == ("earphone", "wired")
+    assert title_head("Brand 55 Inch 4K Smart TV") == ("tv", "smart")
+    assert title_head("Brand Coffee 12 oz") == ("coffee", "brand")
+    assert title_head("12 oz") is None
+
+
+def test_a_noun_shared_by_categories_names_none() -> None:
+    rows = [("A Dog Bed", "Dog Beds"), ("B Dog Bed", "Dog Beds"), ("C Cat Bed", "Cat Beds"), ("D Cat Bed", "Cat Beds")]
+    assert "bed" not in title_synonyms(rows)
