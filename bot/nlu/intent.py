@@ -66,7 +66,7 @@ class TrainConfig(finetune.HyperParams):
     model trained with it and one trained without.
     """
 
-    epochs: int = 8
+    epochs: int = 10
     third_party: str = field(default_factory=sources.fingerprint)
     # Third-party lines added to each epoch, a fresh slice each time. Of an in-scope intent,
     # at most as many as the project's own examples of it: the third-party text adds variety
