@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from bot.nlu.dataset import DATA_DIR, INTENTS, Example, TrainingDataError
+from bot.nlu.dataset import DATA_DIR, INTENTS, Example, TrainingDataError, block_lines, read_blocks
 from bot.nlu.finetune import hash_lines
 
 CONTEXT_FILE = DATA_DIR / "context.yml"
@@ -59,23 +58,14 @@ def check_act(act: str | None) -> str | None:
 
 def load_context_examples(path: Path = CONTEXT_FILE) -> list[ContextExample]:
     """Read a context file: blocks of `previous_act`, `intent` and `examples`."""
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise TrainingDataError(f"{path}: cannot read context data ({exc})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("context"), list):
-        raise TrainingDataError(f"{path}: expected a top-level 'context:' list")
     out: list[ContextExample] = []
-    for block in doc["context"]:
+    for block in read_blocks(path, "context", "context data"):
         act, intent = block.get("previous_act"), block.get("intent")
         if act not in PREVIOUS_ACTS:
             raise TrainingDataError(f"{path}: unknown previous_act {act!r}; known: {', '.join(PREVIOUS_ACTS)}")
         if intent not in INTENTS:
             raise TrainingDataError(f"{path}: unknown intent {intent!r}")
-        for line in str(block.get("examples", "")).splitlines():
-            text = line.strip().removeprefix("- ").strip()
-            if text:
-                out.append(ContextExample(text, intent, act))
+        out.extend(ContextExample(text, intent, act) for text in block_lines(block))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,27 +38,33 @@ class Example:
     intent: str
 
 
-def load_examples(path: Path) -> list[Example]:
-    """Read a Rasa NLU YAML file; every intent must be one of INTENTS."""
+def read_blocks(path: Path, key: str, what: str) -> list[Any]:
+    """The top-level `key:` list of a YAML training file, or TrainingDataError saying what is wrong."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise TrainingDataError(f"{path}: cannot read NLU data ({exc})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("nlu"), list):
-        raise TrainingDataError(f"{path}: expected a top-level 'nlu:' list")
+        raise TrainingDataError(f"{path}: cannot read {what} ({exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        raise TrainingDataError(f"{path}: expected a top-level '{key}:' list")
+    return doc[key]
+
+
+def block_lines(block: dict[str, Any]) -> list[str]:
+    """The example texts of a block's `examples: |` ("- " lines, blank ones skipped)."""
+    lines = (line.strip() for line in str(block.get("examples", "")).splitlines())
+    return [text for line in lines if (text := line[2:].strip() if line.startswith("- ") else line)]
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Read a Rasa NLU YAML file; every intent must be one of INTENTS."""
     examples: list[Example] = []
-    for block in doc["nlu"]:
+    for block in read_blocks(path, "nlu", "NLU data"):
         intent = block.get("intent") if isinstance(block, dict) else None
         if intent is None:
             continue  # other Rasa blocks (synonyms, lookups) are not intents
         if intent not in INTENTS:
             raise TrainingDataError(f"{path}: unknown intent {intent!r}; known: {', '.join(INTENTS)}")
-        for line in str(block.get("examples", "")).splitlines():
-            text = line.strip()
-            if text.startswith("- "):
-                text = text[2:].strip()
-            if text:
-                examples.append(Example(text, intent))
+        examples.extend(Example(text, intent) for text in block_lines(block))
     return examples
 
 
