@@ -62,11 +62,14 @@ def explicit_product(tracker: Tracker) -> str | None:
     return None
 
 
-async def understand(tracker: Tracker, resources: Resources) -> Parse:
-    """Shopbot's parse of the latest message, with Rasa's entities for the types it did not find."""
+async def understand(tracker: Tracker, resources: Resources, previous_act: str | None = None) -> Parse:
+    """Shopbot's parse of the latest message, with Rasa's entities for the types it did not find.
+
+    `previous_act` is what Shopbot's last action did (kept in the memory slot), read as the
+    web server reads it: "nope, only indoor" after a list narrows the list."""
     text = latest_text(tracker)
     if text:
-        parse = await resources.nlu.parse(text)
+        parse = await resources.nlu.parse(text, previous_act)
     else:
         parse = Parse("", FALLBACK_INTENT, 0.0, [], [])
     found = {e.type for e in parse.entities}

@@ -89,7 +89,7 @@ class ShopbotAction(Action, ABC):
 
     async def _turn(self, dispatcher: CollectingDispatcher, tracker: Tracker, resources: Resources) -> list[dict[str, Any]]:
         state = state_from_slots(tracker.slots)
-        parse = await understand(tracker, resources)
+        parse = await understand(tracker, resources, state.previous_act)
         stop = await self.prepare(state, parse, tracker, resources)
         if stop is not None:
             dispatcher.utter_message(text=stop)

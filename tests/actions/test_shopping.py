@@ -120,3 +120,11 @@ def test_a_refused_message_changes_no_slot(action_server: ActionServer) -> None:
                                intent="product_search", slots=found.slots)  # fmt: skip
     assert not refused.cards
     assert refused.slots == {}, "a refused message sets no slot"
+
+
+def test_what_the_last_action_did_is_remembered_for_reading_the_next_message(action_server: ActionServer) -> None:
+    # The next message is read knowing a list was shown ("nope, only indoor" narrows it), as on the web server.
+    found = _search(action_server, "waterproof hiking boots under $120")
+    assert found.slots["shopbot_memory"]["previous_act"] == "showed_list"
+    asked = action_server.ok("action_answer_product_question", "does it have a hood?", intent="product_question")
+    assert asked.slots["shopbot_memory"]["previous_act"] == "asked_question"
