@@ -329,9 +329,14 @@ def understand(parse: Parse, context: Context) -> Frame:
     if (stated.exclude_categories or stated.exclude_brands) and reference is None and intent not in POLICY_INTENTS:
         # "Not coffee makers", "anything but Nike": rules products out of what is being looked for.
         return frame("narrow" if topic else "search")
-    if context.asked == "order_number" and not constraint_types and reference is None and intent not in POLICY_INTENTS:
-        # The bot asked for an order number: "I don't know it" is an answer about the order.
-        if intent in ("deny", "affirm", "out_of_scope", "feedback", "order_status", "order_cancel") or not _ASKING.search(text):
+    if context.asked == "order_number" and not constraint_types and reference is None:
+        # The bot asked for an order number: "I don't know it" is an answer about the order,
+        # whatever the classifier read in it ("I don't know the number" sounds like an account
+        # question); a store question asked meanwhile ("what's your returns policy?") is that.
+        if intent not in POLICY_INTENTS:
+            if intent in ("deny", "affirm", "out_of_scope", "feedback", "order_status", "order_cancel") or not _ASKING.search(text):
+                return frame("order")
+        elif not _ASKING.search(text) and not _QUESTION_SHAPE.search(text):
             return frame("order")
     if context.has_results and not constraint_types and _MORE.search(text):
         return frame("more")

@@ -30,6 +30,7 @@ BOOTS_NAMED = Context(has_results=True, focus="SB-00058", search=SearchConstrain
 GIFTS = Context(has_results=True, suggested=True, search=SearchConstraints(query="gift"), measures=MEASURES)
 SIZE_ASKED = Context(has_results=True, focus="SB-00001", pending_add="SB-00001")
 HANDOFF_OFFERED = Context(offered_handoff=True)
+NUMBER_ASKED = Context(asked="order_number")
 SEARCH_OFFERED = Context(has_results=True, offered_search=True, search=SearchConstraints(query="t-shirts", color="blue", size="M"))
 CART = Context(has_results=True, has_cart=True)
 # The message names one product by title, two, or several about equally (nothing shown yet).
@@ -87,6 +88,11 @@ ROUTES = [
     ("remove it from my cart", "add_to_cart", CART, "cart_remove"),
     ("check out", "place_order", CART, "checkout"),
     ("yes please", "affirm", HANDOFF_OFFERED, "handoff"),
+    # Asked for an order number, a reply without one is about the order, whatever it sounds like;
+    # a store question asked meanwhile is that question.
+    ("I don't know the number", "account_help", NUMBER_ASKED, "order"),
+    ("I don't know it", "deny", NUMBER_ASKED, "order"),
+    ("what's your returns policy?", "return_refund", NUMBER_ASKED, "policy"),
     # The offered button says yes whatever the model reads in it.
     ("Yes, connect me", "goodbye", HANDOFF_OFFERED, "handoff"),
     ("yes connect me!", "out_of_scope", HANDOFF_OFFERED, "handoff"),
