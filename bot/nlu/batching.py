@@ -62,10 +62,7 @@ class BatchingNLU:
     async def _parse(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[str, str | None, asyncio.Future[Parse]]]) -> None:
         texts, acts = [t for t, _, _ in batch], [a for _, a, _ in batch]
         try:
-            if any(acts):
-                parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, texts, acts)
-            else:
-                parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, texts)
+            parses = await loop.run_in_executor(self.executor, self.nlu.parse_batch, texts, acts)
         except Exception as exc:  # every waiter learns of the failure
             for _, _, future in batch:
                 if not future.done():

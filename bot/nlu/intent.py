@@ -71,7 +71,7 @@ class TrainConfig(finetune.HyperParams):
     # Third-party lines added to each epoch, a fresh slice each time. Of an in-scope intent,
     # at most as many as the project's own examples of it: the third-party text adds variety
     # but never outweighs what the shop's own examples say an intent is (SubjQA alone has
-    # four times as many product questions, and "how much is shipping?" became one). Of
+    # four times as many product questions as we wrote). Of
     # out-of-scope lines, this many: three in four sampled lines are out of scope, and seen
     # at that rate the class swallows shop complaints and payment questions that share words.
     third_party_out_of_scope_per_epoch: int = 480
@@ -130,6 +130,10 @@ class IntentClassifier(finetune.FineTunedClassifier):
         keep = bool(self.meta.config.get("end_punctuation", True))
         texts = [model_text(t, keep) for t in texts]
         return finetune.batched_features(self.model, self.tokenizer, texts, self.meta.max_length, batch_size)
+
+    def logits(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Raw logits (n, n_labels), the text read as `forward` reads it."""
+        return self.forward(texts, batch_size)[0]
 
     def predict(
         self, texts: Sequence[str], previous_acts: Sequence[str | None] | None = None, detector: str | None = None

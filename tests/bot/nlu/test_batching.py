@@ -38,10 +38,10 @@ class _Gated:
     def __init__(self, nlu: NLU) -> None:
         self.nlu, self.gate, self.sizes = nlu, threading.Event(), []
 
-    def parse_batch(self, texts: list[str]) -> list[Parse]:
+    def parse_batch(self, texts: list[str], previous_acts: list[str | None] | None = None) -> list[Parse]:
         self.sizes.append(len(texts))
         self.gate.wait(timeout=30)
-        return self.nlu.parse_batch(texts)
+        return self.nlu.parse_batch(texts, previous_acts)
 
 
 async def test_messages_arriving_while_the_model_is_busy_go_together_in_the_next_batch(nlu: NLU) -> None:
