@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup lock browser data run test test-fast bench eval lint clean
+.PHONY: setup lock browser servers data run test test-fast bench eval lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ lock: | $(PY)
 browser:
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
+# Debian's PostgreSQL and Redis server programs for the scale-out tests (the tests start their
+# own instances in a temporary directory; no system service is used or started).
+servers:
+	@{ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && command -v redis-server >/dev/null; } || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql redis-server; }
+
 # Import the demo catalog (first time only) and build or update the index.
 data: setup
 	$(SHOPBOT) setup
@@ -61,10 +67,10 @@ endif
 # by training data and recipe, so a stale one is never used; a new machine trains them once.
 MODEL_CACHE := $(or $(SHOPBOT_MODEL_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/shopbot)
 
-test: setup browser
+test: setup browser servers
 	SHOPBOT_TEST_MODEL_CACHE=$${SHOPBOT_TEST_MODEL_CACHE:-$(MODEL_CACHE)} $(PY) -m pytest
 
-test-fast: setup browser
+test-fast: setup browser servers
 	SHOPBOT_TEST_MODEL_CACHE=$${SHOPBOT_TEST_MODEL_CACHE:-$(MODEL_CACHE)} $(PY) -m pytest -m "not slow"
 
 bench: data

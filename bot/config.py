@@ -81,6 +81,14 @@ class Settings(BaseSettings):
         default=None, description="Base URL of the store's order API (GET /orders/{number}, POST /orders/{number}/cancel), for order_source=http."
     )
     order_api_token: SecretStr | None = Field(default=None, description="Bearer token sent to the order API. Never logged.")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL for conversations, shoppers, orders and the agent desk (postgresql://user:password@host:5432/db), shared by every process; unset = the SQLite file in the data dir. Never logged.",
+    )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="Redis shared by several processes (redis://host:6379/0): live events, per-conversation order, rate limits, agent presence, platform de-duplication; unset = in this process only. Never logged.",
+    )
     store_name: str = Field(default="our store", description="The store's name, as the assistant says it.")
     generator: Literal["auto", "local", "openai", "template"] = Field(
         default="auto",
@@ -155,6 +163,21 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
         return value.rstrip("/") if value is not None else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        # The message never repeats the value: it may carry a password.
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (postgresql://user:password@host:5432/database)")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL (redis://host:6379/0)")
+        return value
 
     @field_validator("model_cache")
     @classmethod
