@@ -342,6 +342,10 @@ def understand(parse: Parse, context: Context) -> Frame:
         return frame("more")
     if context.has_results and _OTHER_BRAND.search(text):
         return frame("narrow")
+    if intent == "order_status" and not order_number and context.focus and _ONE_THING.search(text) and not _OWN_ORDER.search(text):
+        # "When would it arrive?" about the product in focus, from a shopper who names no order of
+        # theirs: how long that product takes to ship (its own terms, else the store's policy).
+        return frame("policy")
     if intent in ("order_status", "order_cancel", "order_modify") or (order_number and intent not in POLICY_INTENTS):
         return frame("order")
     if superlative is not None and context.has_results and not new_category and not (intent == "add_to_cart" and not reference):
@@ -424,6 +428,12 @@ def _words(text: str) -> list[str]:
 
 
 _ONE_THING = re.compile(r"\b(?:it|its|it's|this|that)\b", re.I)
+# Words that speak of an order the shopper already has ("my order", "I bought", "the parcel").
+_OWN_ORDER = re.compile(
+    r"\b(?:my|our)\s+(?:order|parcel|package|delivery|purchase|stuff)\b|\bI\s+(?:ordered|bought|paid)\b"
+    r"|\b(?:parcel|package|tracking|shipped|dispatched|order\s+number)\b",
+    re.I,
+)
 
 
 def _runner_up(parse: Parse) -> str | None:

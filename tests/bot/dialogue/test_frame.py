@@ -98,6 +98,12 @@ ROUTES = [
     ("yes connect me!", "out_of_scope", HANDOFF_OFFERED, "handoff"),
     ("yes, show them", "affirm", SEARCH_OFFERED, "accept"),
     ("where is my order 10002?", "order_status", NOTHING, "order"),
+    # "When would it arrive?" with a product in focus and no order of the shopper's: its shipping;
+    # naming their own order (or with nothing in focus) it is the order.
+    ("when would it arrive?", "order_status", BOOTS_NAMED, "policy"),
+    ("when will my order arrive?", "order_status", BOOTS_NAMED, "order"),
+    ("I bought it last week, when will it arrive?", "order_status", BOOTS_NAMED, "order"),
+    ("when will it arrive?", "order_status", NOTHING, "order"),
     ("cancel my order", "order_cancel", NOTHING, "order"),
     ("what's your return policy?", "return_refund", EARBUDS, "policy"),
     ("how long does shipping take", "shipping_info", NOTHING, "policy"),
