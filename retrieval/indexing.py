@@ -2,13 +2,19 @@
 
 An index on disk is a folder of versions: `v7/` holds the vectors and the lexical rows,
 and `CURRENT` names the version in use. A save writes a complete new version and then
-replaces `CURRENT` in one rename, so a crash mid-save leaves the last good index.
+replaces `CURRENT` in one rename, so a crash mid-save leaves the last good index. Running
+servers read the pointer and load a newly published version by themselves (ProductSearch.reload).
+Several processes may start on one data dir at once: bringing the index up to date takes an
+exclusive lock on the folder, so one of them encodes and saves and the others then find it current.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +83,9 @@ class SearchIndex:
         return final
 
     @classmethod
-    def load(cls, root: Path) -> SearchIndex:
-        """Load the version `root/CURRENT` names."""
-        current = _read_current(root)
+    def load(cls, root: Path, version: str | None = None) -> SearchIndex:
+        """Load the version `root/CURRENT` names (or `version`, a folder name such as "v7")."""
+        current = version or _read_current(root)
         if current is None:
             raise IndexStateError(f"no index in {root}; run `shopbot index build`")
         folder = root / current
@@ -134,8 +140,40 @@ def sync_index(
 
     A saved index is reused when it was built with the same model and kind; then only
     products whose searchable text changed are re-encoded. `progress(done, total)` is
-    called as products are encoded.
+    called as products are encoded. One process at a time per folder (`writing`).
     """
+    with writing(root):
+        return _sync(store, encoder, root, kind=kind, hnsw=hnsw, force=force, batch_size=batch_size, progress=progress)
+
+
+@contextmanager
+def writing(root: Path) -> Iterator[None]:
+    """Hold the index folder's writer lock (across processes) for the block; released if the process dies."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_version(root: Path) -> str | None:
+    """The version folder `root/CURRENT` names ("v7"), or None when there is no usable index."""
+    return _read_current(root)
+
+
+def _sync(
+    store: CatalogStore,
+    encoder: Encoder,
+    root: Path,
+    *,
+    kind: KindSetting,
+    hnsw: HnswParams | None,
+    force: bool,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[SearchIndex, SyncReport]:
     wanted = choose_kind(kind, store.count())
     index = None if force else _load_or_none(root)
     reason = "up to date"

@@ -3,12 +3,15 @@ without the weak tail matches below a relevance floor (retrieval/relevance.py)."
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -16,10 +19,13 @@ from retrieval.catalog import Product
 from retrieval.embeddings import Encoder
 from retrieval.coverage import Coverage
 from retrieval.filters import FilterIndex, SearchFilters
-from retrieval.indexing import SearchIndex
+from retrieval.indexing import SearchIndex, current_version
 from retrieval.lexical import query_terms, tokens
 from retrieval.relevance import RelevanceFloor, calibrated_floor
+from retrieval.errors import IndexStateError
 from retrieval.store import CatalogStore, UpsertCounts
+
+logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Sort = Literal["relevance", "price_asc", "price_desc", "rating"]
@@ -69,8 +75,68 @@ class FusionParams:
     pool: int = 100  # candidates taken from each retriever before fusing
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reads(method: F) -> F:
+    """Run the method as a reader of the index (see ProductSearch.reload)."""
+
+    @functools.wraps(method)
+    def wrapper(self: ProductSearch, *args: Any, **kwargs: Any) -> Any:
+        with self._readers.reading():
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Readers:
+    """Many readers or one writer at a time; a thread already reading never waits to read again
+    (a search reads through several methods, and must not deadlock behind a writer that waits for it)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._depth = threading.local()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        depth = getattr(self._depth, "n", 0)
+        if depth == 0:
+            with self._cond:
+                while self._writer:
+                    self._cond.wait()
+                self._readers += 1
+        self._depth.n = depth + 1
+        try:
+            yield
+        finally:
+            self._depth.n = depth
+            if depth == 0:
+                with self._cond:
+                    self._readers -= 1
+                    if self._readers == 0:
+                        self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._writer = True  # readers arriving from now on wait
+            while self._readers:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
 class ProductSearch:
-    """Searches one catalog. Thread-safe for concurrent reads; writes take a lock."""
+    """Searches one catalog. Thread-safe: reads run concurrently; a newly published index is
+    swapped in between them (`reload`), never under one."""
 
     def __init__(
         self,
@@ -87,12 +153,16 @@ class ProductSearch:
         self.index_root = index_root
         self.fusion = fusion or FusionParams()
         self._write_lock = threading.Lock()
+        self._readers = _Readers()
         self._filters = FilterIndex(store.filter_rows(), index.vectors.row_ids)
+        # The index version loaded from disk ("v7"), to notice when an import publishes a newer one.
+        self.version = current_version(index_root) if index_root is not None else None
         self._coverage: Coverage | None = None  # built on first use, not at start-up
         self._floor: RelevanceFloor | None = None  # likewise
 
     # -- reads -------------------------------------------------------------------------
 
+    @_reads
     def search(
         self,
         query: str,
@@ -141,6 +211,7 @@ class ProductSearch:
         ]
         return _sorted(things_before_accessories(query, hits), sort)[:k]
 
+    @_reads
     def ranked_by(self, field: str, highest: bool, *, filters: SearchFilters | None = None, k: int = 10) -> list[Product]:
         """Every product passing `filters` ranked by a numeric field ("the cheapest laptop", "the
         lightest tent"), in stock first; products without a value for the field are left out."""
@@ -149,6 +220,7 @@ class ProductSearch:
         products = self.store.get_many(ids)
         return [products[pid] for pid in ids if pid in products]
 
+    @_reads
     def count(self, filters: SearchFilters | None = None) -> int:
         """How many products satisfy `filters`: an exact count over the catalog, unlike the
         length of a result list, which `k` caps."""
@@ -163,6 +235,7 @@ class ProductSearch:
         return coverage
 
     @property
+    @_reads
     def floor(self) -> RelevanceFloor:
         """How far below the best hit a hit may fall and still be shown, calibrated on this catalog."""
         floor = self._floor
@@ -170,6 +243,7 @@ class ProductSearch:
             floor = self._floor = calibrated_floor(self.store, self.index.vectors, self._encode_many)
         return floor
 
+    @_reads
     def above_floor(
         self, query: str, ranked: list[tuple[str, float]], dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
     ) -> list[tuple[str, float]]:
@@ -204,10 +278,12 @@ class ProductSearch:
         """The catalog's categories closest in meaning to `text` (for "we don't sell that; we have ...")."""
         return self.coverage.nearest_categories(text, lambda texts: self.encoder.encode(texts), k)
 
+    @_reads
     def numeric_attributes(self) -> frozenset[str]:
         """Attribute names that hold numbers in the catalog: fields a shopper can sort or bound by."""
         return self._filters.numeric_attributes()
 
+    @_reads
     def dense_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, cosine) best first, among rows allowed by `mask`."""
         vector = self._query_vector(query)
@@ -217,10 +293,12 @@ class ProductSearch:
         """The query's embedding; the encoder keeps recent ones, since refinements re-run the same query."""
         return self.encoder.encode_query(query)
 
+    @_reads
     def products_using(self, word: str) -> int:
         """How many products use the word anywhere in their text (retrieval/lexical.py)."""
         return self.index.lexical.products_using(word)
 
+    @_reads
     def lexical_ranked(self, query: str, mask: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(product id, BM25) best first, among rows allowed by `mask`."""
         return self._ids(self.index.lexical.search(query, n, allowed=mask))
@@ -253,7 +331,39 @@ class ProductSearch:
         products = self.store.get_many([pid for pid in ids if pid is not None])
         return [Hit(products[pid], 0.0) for pid in ids if pid in products]
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Read the index through several calls (a mask from one used in the next) with no swap between them."""
+        with self._readers.reading():
+            yield
+
     # -- writes ------------------------------------------------------------------------
+
+    def reload(self) -> bool:
+        """Load the index version an import published since this one was loaded; True when swapped in.
+
+        The new version is read beside the old one while searches go on, then swapped in
+        between searches. A version that cannot be read (deleted by a newer publish while
+        loading, or half copied by hand) is skipped with a warning; the next call tries again.
+        """
+        if self.index_root is None:
+            return False
+        published = current_version(self.index_root)
+        if published is None or published == self.version:
+            return False
+        try:
+            index = SearchIndex.load(self.index_root, published)
+        except IndexStateError as exc:
+            logger.warning("the published index %s could not be loaded yet (%s); keeping %s", published, exc, self.version)
+            return False
+        filters = FilterIndex(self.store.filter_rows(), index.vectors.row_ids)
+        with self._write_lock, self._readers.writing():
+            self.index, self._filters, self.version = index, filters, published
+            self._coverage = None
+            self._floor = None
+        logger.info("loaded the published index %s: %d products", published, len(index))
+        return True
+
 
     def upsert(self, products: Iterable[Product]) -> UpsertCounts:
         """Add or update products in the catalog and the index, without a full rebuild."""
@@ -263,9 +373,11 @@ class ProductSearch:
             # Only products whose searchable text changed need new vectors and terms.
             fingerprints = self.index.vectors.fingerprints
             changed = [p for p in products if fingerprints.get(p.id) != p.fingerprint()]
-            if changed:
-                self.index.upsert(changed, self.encoder.encode([p.search_text() for p in changed]))
-            self._after_write()
+            vectors = self.encoder.encode([p.search_text() for p in changed]) if changed else None
+            with self._readers.writing():
+                if changed:
+                    self.index.upsert(changed, vectors)
+                self._after_write()
         return counts
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -273,13 +385,14 @@ class ProductSearch:
         ids = list(ids)
         with self._write_lock:
             removed = self.store.delete(ids)
-            self.index.remove(ids)
-            self._after_write()
+            with self._readers.writing():
+                self.index.remove(ids)
+                self._after_write()
         return removed
 
     def _after_write(self) -> None:
         if self.index_root is not None:
-            self.index.save(self.index_root)
+            self.version = self.index.save(self.index_root).name
         self._filters = FilterIndex(self.store.filter_rows(), self.index.vectors.row_ids)
         self._coverage = None
         self._floor = None

@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -111,6 +112,21 @@ class GiftIdeas:
     interest_found: bool = True  # False: nothing answers what they are into; the ideas are for them alone
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _one_index(method: F) -> F:
+    """Run the method on one version of the search index: masks built from the catalog columns
+    are applied to the same index rows even if a newly published index is swapped in meanwhile."""
+
+    @functools.wraps(method)
+    def wrapper(self: Recommender, *args: Any, **kwargs: Any) -> Any:
+        with self.search.reading():
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Recommender:
     """Ranks one catalog for one shopper. Reads only; safe to share between threads."""
 
@@ -153,6 +169,7 @@ class Recommender:
 
     # -- ranking -------------------------------------------------------------------------
 
+    @_one_index
     def rank(self, profile: ShopperProfile | None = None, *, query: str = "",
              filters: SearchFilters | None = None, k: int = 10, diversity: float = DIVERSITY,
              now: dt.datetime | None = None, exclude_seen: bool = True,
@@ -240,6 +257,7 @@ class Recommender:
 
     # -- explained results ---------------------------------------------------------------
 
+    @_one_index
     def recommend(self, profile: ShopperProfile | None = None, *, query: str = "",
                   filters: SearchFilters | None = None, k: int = 10, diversity: float = DIVERSITY,
                   now: dt.datetime | None = None, exclude_seen: bool = True) -> list[Recommendation]:
@@ -253,6 +271,7 @@ class Recommender:
                             exclude_seen=exclude_seen)
         return self.explain(ranking, profile, query)
 
+    @_one_index
     def gifts(self, recipient: Recipient, profile: ShopperProfile | None = None, *, query: str = "",
               filters: SearchFilters | None = None, k: int = 10, diversity: float = DIVERSITY,
               now: dt.datetime | None = None) -> GiftIdeas:
@@ -275,6 +294,7 @@ class Recommender:
         section, suitable = (fit.section, fit.suitable) if fit is not None else (True, 0)
         return GiftIdeas(self.explain(ranking, profile, query), section, suitable, found)
 
+    @_one_index
     def complements(self, product_id: str, *, profile: ShopperProfile | None = None,
                     filters: SearchFilters | None = None, k: int = 5, diversity: float = 0.2,
                     now: dt.datetime | None = None) -> list[Recommendation]:
@@ -309,6 +329,7 @@ class Recommender:
         ranking = self._ordered(table, COMPLEMENT_WEIGHTS, taste, engaged, k, diversity, window, cols, product_id)
         return self.explain(ranking, profile, "")
 
+    @_one_index
     def explain(self, ranking: Ranking, profile: ShopperProfile, query: str = "") -> list[Recommendation]:
         """Load the ranked products and attach reasons backed by the catalog and the profile."""
         t = ranking.table
