@@ -17,16 +17,18 @@ from bot.agents.desk import NotHandlingError
 from bot.channels import admin, agent, copy, messenger, platform, rest, shoppers, slack, telegram, whatsapp, ws
 from bot.channels.auth import require_token
 from bot.channels.keys import (
-    ASSISTANT, EXECUTOR, LIMITER, LOADING, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE, Loaded,
+    ASSISTANT, COORDINATION, EXECUTOR, LIMITER, LOADING, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS,
+    STORE, Loaded,
 )  # fmt: skip
-from bot.channels.limits import MessageRejected, RateLimiter, loads
+from bot.channels.limits import MessageRejected, loads
 from bot.config import Settings, describe_validation_error
+from bot.coordination.wiring import open_coordination
 from bot.errors import USER_ERRORS
 from bot.loading import LoadingStatus
-from bot.store.base import ConversationNotFoundError, ConversationOwnedError
+from bot.store.base import ConversationNotFoundError, ConversationOwnedError, StoreUnavailableError
 from bot.metrics import shopbot_metrics
 from bot.services import open_assistant
-from bot.startup import RETRY_AFTER_SECONDS, Opener, loading_gate, resources
+from bot.startup import RETRY_AFTER_SECONDS, Opener, coordinating, loading_gate, resources
 from bot.web import site
 from retrieval.filters import SearchFilters
 from retrieval.search import MODES, SORTS
@@ -46,7 +48,8 @@ def json_error(status: int, message: str) -> web.Response:
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """User errors become 4xx with their message; anything else a logged, opaque 500."""
+    """User errors become 4xx with their message, an unreachable database a 503 with Retry-After;
+    anything else a logged, opaque 500."""
     try:
         return await handler(request)
     except MessageRejected as exc:
@@ -62,6 +65,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         response = json_error(exc.status, _http_message(request, exc))
         if "Allow" in exc.headers:  # a 405 names the methods that do work
             response.headers["Allow"] = exc.headers["Allow"]
+        return response
+    except StoreUnavailableError:
+        # The database is away (restarting, a network cut): nothing was half-written, and the
+        # same request will work once it is back. Which database, and why, is for the server
+        # log (the store logged it), not for whoever sent the request.
+        request.app[METRICS].inc("shopbot_rejected_total", reason="503")
+        response = json_error(503, "the conversation database cannot be reached right now; try again in a few seconds")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     except USER_ERRORS as exc:
         status = next((code for kind, code in _STATUS_OF.items() if isinstance(exc, kind)), 400)
@@ -198,7 +209,10 @@ def create_app(settings: Settings, *, open_parts: Opener = open_assistant) -> we
     app[SEARCH], app[NLU_PIPELINE], app[STORE] = Loaded("catalog search"), Loaded("intent model"), Loaded("conversation store")
     app[ASSISTANT], app[PERSONALIZATION], app[REVIEWS] = Loaded("assistant"), Loaded("shopper profiles"), Loaded("review analyzer")
     app[METRICS] = shopbot_metrics()
-    app[LIMITER] = RateLimiter(settings.rate_limit_per_minute)
+    # In this process, or shared with the other processes through Redis (SHOPBOT_REDIS_URL).
+    app[COORDINATION] = coordination = open_coordination(settings)
+    app[LIMITER] = coordination.limiter
+    app.cleanup_ctx.append(coordinating)  # first in, last out: turns and sends finish before it closes
     app[agent.TOKENS] = AgentTokens.from_settings(settings)
     # Before _resources: the platforms' HTTP session must outlive the turns that send through it.
     platform.mount(app, PLATFORMS)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.coordination.locks import LocalTurnLocks, TurnLocks
 from bot.dialogue import leave_message
 from bot.dialogue.engine import Dialogue, Plan
 from bot.dialogue.state import DialogueState
@@ -28,7 +29,7 @@ from bot.generation.responder import Answer, Delta, Responder, Retract
 from bot.hub import Hub, Update
 from bot.metrics import Metrics
 from bot.nlu.batching import BatchingNLU
-from bot.store.base import Conversation, ConversationStore, Event, Mode
+from bot.store.base import Conversation, ConversationStore, Event, Mode, StoreUnavailableError
 from bot.store.shoppers import ShopperEvent
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class Assistant:
         *,
         recovery_attempts: int = RECOVERY_ATTEMPTS,
         recovery_timeout: float = RECOVERY_TIMEOUT,
+        locks: TurnLocks | None = None,
     ) -> None:
         self.store = store
         self.hub = hub or Hub()
@@ -132,14 +134,11 @@ class Assistant:
         self.personalization = personalization
         self.recovery_attempts = recovery_attempts
         self.recovery_timeout = recovery_timeout
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # In this process by default; across processes (Redis) when several share the conversations.
+        self.locks = locks or LocalTurnLocks()
 
-    def _lock(self, conversation_id: str) -> asyncio.Lock:
-        lock = self._locks.get(conversation_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[conversation_id] = lock
-        return lock
+    def _lock(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
+        return self.locks.hold(conversation_id)
 
     async def handle(self, message: Message) -> AsyncIterator[TurnEvent]:
         """Run one turn, yielding what a channel may show as it happens."""
@@ -230,12 +229,12 @@ class Assistant:
         streamed = False
         try:
             state = DialogueState.load(conversation.state)
-            # What the last reply did tells "nope, only indoor" (narrowing a list) from a new request.
-            parse = await self.nlu.parse(stored.text, state.previous_act)
             history = await self._history(conversation_id, before=stored.id)
             personalization, sender = self.personalization, conversation.sender
             # Read only by the turns that rank for this shopper.
             profile = (lambda: personalization.profile(sender)) if personalization else None
+            # What the last reply did tells "nope, only indoor" (narrowing a list) from a new request.
+            parse = await self.nlu.parse(stored.text, state.previous_act)
             plan = await self.dialogue.turn(state, parse, history, profile)
             answer: Answer | None = None
             # The intent the turn was understood as: "is the Echo Plus any good?" read as out of
@@ -254,6 +253,10 @@ class Assistant:
             # The profile first: a reply is only reported once everything it implies is saved.
             await self._remember(conversation.sender, stored, plan)
             reply, _ = await self.store.append(conversation_id, "bot", answer.text, payload, state=state.dump())
+        except StoreUnavailableError:
+            # Not the message's fault, and an apology could not be stored either: the message stays
+            # pending, the caller answers 503, and a re-send with its client id (or recovery) answers it.
+            raise
         except Exception as exc:
             logger.exception("the turn for message %d of %s failed; answering with an apology", stored.id, conversation_id)
             if streamed:
@@ -296,16 +299,19 @@ class Assistant:
         self.metrics.inc("shopbot_answers_total", backend=answer.backend, outcome=answer.outcome)
         logger.info("turn %s intent=%s outcome=%s %.0f ms", channel, intent, answer.outcome, seconds * 1e3)
 
-    async def resume_pending(self) -> int:
+    async def resume_pending(self, conversations: list[Conversation] | None = None) -> int:
         """Answer every message that was stored but never answered (after a crash or kill); never raises.
 
         Each message is tried at most `recovery_attempts` times across restarts, counted in
         the store before each try (so a try that kills the process counts); after that, or
         when a try fails or hangs, the shopper gets the apology. Returns how many were answered.
+        `conversations` limits the search to those (another process's orphans, found by
+        bot/coordination/recovery.py); by default it covers every conversation the bot answers.
         """
         answered = 0
         try:
-            conversations = await self.store.conversations(mode="bot", limit=10_000)
+            if conversations is None:
+                conversations = await self.store.conversations(mode="bot", limit=10_000)
         except Exception:
             logger.exception("could not look for unanswered messages; they wait for the next start")
             return 0

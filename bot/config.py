@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         default="auto", description="Encoder weights: bfloat16 where the CPU has it natively (auto), or forced."
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    index_poll_seconds: float = Field(
+        default=5.0, ge=0, le=3600,
+        description="How often a running server looks for a catalog index an import published, and loads it without a restart (0 = never).",
+    )  # fmt: skip
     host: str = Field(default="127.0.0.1", description="Address the server listens on.")
     port: int = Field(default=8080, ge=1, le=65535, description="Port the server listens on.")
     api_token: SecretStr | None = Field(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.agents.presence import OfficeHours, Presence
 from bot.config import Settings
+from bot.coordination.wiring import Coordination
 from bot.generation.responder import GroundingStats, Responder
 from bot.nlu.dataset import TEST_FILE, TRAIN_FILE, data_hash, load_examples
 from bot.nlu.entities import CatalogVocabulary, EntityExtractor
@@ -21,8 +22,8 @@ from bot.loading import LoadingStatus
 from bot.metrics import Metrics
 from bot.model_cache import cached_model_dir, publish
 from bot.skills.policy import StorePolicy
+from bot.store.base import ConversationStore
 from bot.store.orders import OrderSource
-from bot.store.sqlite import SQLiteConversationStore
 from catalog import DEMO_POLICY, is_demo_catalog
 from retrieval.embeddings import Encoder, SentenceTransformerEncoder, default_model_path
 from retrieval.index import HnswParams
@@ -196,13 +197,22 @@ class AssistantParts:
 
     search: ProductSearch
     nlu: NLU
-    store: SQLiteConversationStore
+    store: ConversationStore
     assistant: Assistant
     presence: Presence
     personalization: Personalization
     reviews: ReviewAnalyzer | None = None
     orders: OrderSource | None = None
     lookups: ThreadPoolExecutor | None = None  # the dialogue's catalog look-ups (see Dialogue.lookup)
+
+    def follow_catalog(self) -> None:
+        """After a newly published index: derive again what was derived from the catalog (off the event loop).
+
+        The words entity extraction knows (brands, categories, synonyms) and the dialogue's
+        product names, relevance floor, coverage types and audiences.
+        """
+        self.nlu.extractor = EntityExtractor(CatalogVocabulary.from_store(self.search.store))
+        self.assistant.dialogue.warm()
 
     async def close(self) -> None:
         """Close the order source, the conversation store, the generator and the catalog."""
@@ -216,18 +226,24 @@ class AssistantParts:
 
 
 async def open_assistant(
-    settings: Settings, executor: Executor, metrics: Metrics, loading: LoadingStatus | None = None
+    settings: Settings,
+    executor: Executor,
+    metrics: Metrics,
+    loading: LoadingStatus | None = None,
+    coordination: Coordination | None = None,
 ) -> AssistantParts:
     """Open catalog, index, intent model (trained if missing), generator, conversation store and
     orders (demo orders seeded into an empty table), wired into one Assistant.
 
     `loading` hears which of LOADING_STEPS are done and how far a long one (encoding,
-    training) is, for the server's /ready; a shutdown meanwhile stops those long steps."""
+    training) is, for the server's /ready; a shutdown meanwhile stops those long steps.
+    `coordination` is what the server's processes share (live updates, turn locks, agent
+    presence); without it, this process alone."""
     from bot.assistant import Assistant
     from bot.dialogue.engine import Dialogue
     from bot.nlu.batching import BatchingNLU
     from bot.shoppers import Personalization
-    from bot.store.shoppers import ShopperStore
+    from bot.store.backends import open_conversation_store, shopper_store
     from bot.merchant.reviews import open_review_analyzer
 
     loop = asyncio.get_running_loop()
@@ -250,15 +266,16 @@ async def open_assistant(
 
     nlu = await run(lambda: load_nlu(settings, search.store, progress=log_training))
     status.done("intent model")
-    store = SQLiteConversationStore(settings.conversations_db)
+    store = await open_conversation_store(settings)
     orders = await open_orders(settings, store, search.store, run)
     responder = open_responder(settings, search.store, stats=None)
     await responder.generator.warm_up()
     status.done("generator")
     vocabulary = CatalogVocabulary.from_store(search.store)
-    presence = Presence(OfficeHours.parse(settings.agent_hours))
+    coordination = coordination or Coordination(settings.rate_limit_per_minute)
+    presence = await coordination.presence(OfficeHours.parse(settings.agent_hours))
     personalization = await Personalization.open(
-        ShopperStore(store), search, run, demo_shoppers=settings.demo_shoppers
+        shopper_store(store), search, run, demo_shoppers=settings.demo_shoppers
     )
     reviews = await run(lambda: open_review_analyzer(settings))
     status.done("review sentiment model")
@@ -273,8 +290,8 @@ async def open_assistant(
         agents_available=presence.available, agent_hours=presence.hours.text,
         recommender=lambda: personalization.recommender, reviews=reviews,
     )  # fmt: skip
-    assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics,
-                          personalization=personalization)
+    assistant = Assistant(store, BatchingNLU(nlu, executor), dialogue, responder, metrics, coordination.hub,
+                          personalization=personalization, locks=coordination.locks)
     # Before ready, not in the background: a process that takes shoppers at half speed while it
     # builds these (seconds at 1k products, a minute at 100k) would slow every turn behind it.
     await run(dialogue.warm)
@@ -283,18 +300,19 @@ async def open_assistant(
 
 
 async def open_orders(
-    settings: Settings, store: SQLiteConversationStore, catalog: CatalogStore, run: Callable[[Callable[[], Any]], Any]
+    settings: Settings, store: ConversationStore, catalog: CatalogStore, run: Callable[[Callable[[], Any]], Any]
 ) -> OrderSource:
     """The store's order source. Demo orders go into an empty orders table only for the demo catalog."""
     from bot.store.order_api import HttpOrderSource
-    from bot.store.orders import SQLiteOrderSource, seed_demo_orders
+    from bot.store.backends import order_table
+    from bot.store.orders import seed_demo_orders
 
     if settings.order_source == "http":
         assert settings.order_api_url is not None  # Settings checks this
         token = settings.order_api_token.get_secret_value() if settings.order_api_token else None
         currency = await run(lambda: catalog.currency() or "USD")
         return HttpOrderSource(settings.order_api_url, token, settings.platform_timeout, currency=currency)
-    orders = SQLiteOrderSource(store)
+    orders = order_table(store)
     if settings.demo_orders and await run(lambda: is_demo_catalog(catalog.fingerprints())):
         sample = await run(lambda: catalog.sample_products(60))
         await seed_demo_orders(orders, [(p.id, p.title, p.price) for p in sample])

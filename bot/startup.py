@@ -18,11 +18,13 @@ from contextlib import suppress
 from aiohttp import web
 
 from bot.agents.desk import AgentDesk
+from bot.catalog_watch import follow_published_index
 from bot.channels import agent, platform, ws
 from bot.channels.keys import (
-    ASSISTANT, EXECUTOR, LOADING, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE,
+    ASSISTANT, COORDINATION, EXECUTOR, LOADING, METRICS, NLU_PIPELINE, PERSONALIZATION, REVIEWS, SEARCH, SETTINGS, STORE,
 )  # fmt: skip
 from bot.config import Settings
+from bot.coordination.wiring import Coordination
 from bot.errors import USER_ERRORS, NotReadyError
 from bot.loading import LoadingCancelledError, LoadingStatus
 from bot.metrics import Metrics
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-Opener = Callable[[Settings, Executor, Metrics, LoadingStatus], Awaitable[AssistantParts]]
+Opener = Callable[[Settings, Executor, Metrics, LoadingStatus, Coordination], Awaitable[AssistantParts]]
 
 # Answered while the server loads: liveness, readiness, metrics, and pages that are plain files.
 _OPEN_WHILE_LOADING = frozenset({"/health", "/ready", "/metrics", "/", "/agent"})
@@ -62,6 +64,14 @@ async def loading_gate(request: web.Request, handler: Handler) -> web.StreamResp
     )  # fmt: skip
 
 
+async def coordinating(app: web.Application) -> AsyncIterator[None]:
+    """Share live updates with the other processes from the start; stop once everything else has closed."""
+    coordination = app[COORDINATION]
+    await coordination.start()
+    yield
+    await coordination.close()
+
+
 async def resources(app: web.Application, open_parts: Opener) -> AsyncIterator[None]:
     """Load in the background once the port is open (see /ready); close everything at shutdown."""
     # Model calls are CPU-bound: a small pool keeps the event loop free for other requests.
@@ -86,7 +96,7 @@ async def _load(app: web.Application, open_parts: Opener, opened: list[Assistant
     loading.expect("conversations and shopper profiles", "unanswered messages", order=1)
     try:
         await asyncio.get_running_loop().run_in_executor(app[EXECUTOR], lambda: _check_catalog(settings))
-        parts = await open_parts(settings, app[EXECUTOR], app[METRICS], loading)
+        parts = await open_parts(settings, app[EXECUTOR], app[METRICS], loading, app[COORDINATION])
         opened.append(parts)
         loading.done("conversations and shopper profiles")
         app[SEARCH].set(parts.search)
@@ -104,6 +114,7 @@ async def _load(app: web.Application, open_parts: Opener, opened: list[Assistant
         resumed = await parts.assistant.resume_pending()
         if resumed:
             logger.info("answered %d message(s) left unanswered by the last run", resumed)
+        app[COORDINATION].recover(parts.assistant)  # with other processes: what any of them leaves unanswered
     except LoadingCancelledError:
         return  # shutting down while loading
     except USER_ERRORS as exc:
@@ -116,6 +127,13 @@ async def _load(app: web.Application, open_parts: Opener, opened: list[Assistant
         return
     loading.finish()
     logger.info("ready: %d products", len(parts.search.index))
+    if settings.index_poll_seconds > 0:
+        # The loader lives on as the catalog follower, and is cancelled with it at shutdown.
+        loop = asyncio.get_running_loop()
+        await follow_published_index(
+            parts.search, lambda fn: loop.run_in_executor(app[EXECUTOR], fn), parts.follow_catalog,
+            settings.index_poll_seconds,
+        )  # fmt: skip
 
 
 def _check_catalog(settings: Settings) -> None:

@@ -65,7 +65,11 @@ def _clock(text: str, spec: str) -> time | None:
 
 
 class Presence:
-    """Agents signed in to the console right now (a count per agent: several tabs are fine)."""
+    """Agents signed in to the console right now (a count per agent: several tabs are fine).
+
+    This process's consoles only; with several processes, bot/coordination/presence.py adds
+    the agents signed in through the others.
+    """
 
     def __init__(self, hours: OfficeHours) -> None:
         self.hours = hours
@@ -81,6 +85,10 @@ class Presence:
         if self._open[agent] <= 0:
             del self._open[agent]
 
+    def here(self) -> dict[str, int]:
+        """Consoles open in this process, per agent."""
+        return dict(self._open)
+
     @property
     def online(self) -> list[str]:
         """Agents with a console open."""
@@ -88,4 +96,4 @@ class Presence:
 
     def available(self, moment: datetime | None = None) -> bool:
         """A person could answer now: within hours and someone signed in."""
-        return bool(self._open) and self.hours.open_at(moment or datetime.now())
+        return bool(self.online) and self.hours.open_at(moment or datetime.now())

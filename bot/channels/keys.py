@@ -8,8 +8,9 @@ from typing import Generic, TypeVar
 from aiohttp import web
 
 from bot.assistant import Assistant
-from bot.channels.limits import RateLimiter
 from bot.config import Settings
+from bot.coordination.rates import RateLimiter
+from bot.coordination.wiring import Coordination
 from bot.loading import LoadingStatus
 from bot.merchant.reviews import ReviewAnalyzer
 from bot.metrics import Metrics
@@ -24,6 +25,8 @@ SETTINGS = web.AppKey("settings", Settings)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
 METRICS = web.AppKey("metrics", Metrics)
 LIMITER = web.AppKey("limiter", RateLimiter)
+# What the processes of a deployment share (in this process unless SHOPBOT_REDIS_URL is set).
+COORDINATION = web.AppKey("coordination", Coordination)
 # What the server still loads (GET /ready); the Loaded keys below are filled in when it is done.
 LOADING = web.AppKey("loading", LoadingStatus)
 

@@ -1,10 +1,8 @@
-"""Limits on what shoppers may send: message length and a per-sender rate."""
+"""Limits on what shoppers may send: message length; the per-sender rate is in bot/coordination/rates.py."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections import OrderedDict
 from typing import Any
 
 from bot.errors import ShopbotError
@@ -38,26 +36,3 @@ def check_text(text: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise MessageRejected(f"the message is {len(text):,} characters long; the limit is {max_chars:,}", status=413)
     return text
-
-
-class RateLimiter:
-    """A token bucket per sender: `per_minute` messages, refilled continuously, bursts up to that."""
-
-    def __init__(self, per_minute: int, max_senders: int = 100_000) -> None:
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute)
-        self.max_senders = max_senders
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def check(self, sender: str) -> None:
-        """Take one token for `sender`, or raise MessageRejected (429) saying when to retry."""
-        now = time.monotonic()
-        tokens, last = self._buckets.pop(sender, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        if tokens < 1.0:
-            self._buckets[sender] = (tokens, now)
-            wait = (1.0 - tokens) / self.rate
-            raise MessageRejected(f"too many messages; please wait {wait:.0f} s and try again", 429, retry_after=wait)
-        self._buckets[sender] = (tokens - 1.0, now)
-        while len(self._buckets) > self.max_senders:  # forget the longest-idle senders
-            self._buckets.popitem(last=False)

@@ -25,9 +25,10 @@ from aiohttp import web
 from aiohttp.web_log import AccessLogger
 
 from bot.assistant import Assistant, Message, Stored
-from bot.channels.keys import ASSISTANT, LIMITER, METRICS, SETTINGS
+from bot.channels.keys import ASSISTANT, COORDINATION, LIMITER, METRICS, SETTINGS
 from bot.channels.limits import MessageRejected, loads
 from bot.config import Settings
+from bot.coordination.receipts import RedisReceipts
 from bot.generation.facts import money, rating_text
 from bot.hub import Hub, Update
 from bot.store.base import Conversation, Event
@@ -60,17 +61,21 @@ class Platform:
 class Dispatcher:
     """Turns finishing after their webhook answered, and ordered outbound sends, held for a clean shutdown."""
 
-    def __init__(self) -> None:
+    def __init__(self, receipts: RedisReceipts | None = None) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight: dict[tuple[str, str], asyncio.Future[Stored]] = {}
         self._tails: dict[str, asyncio.Task[None]] = {}
+        self._receipts = receipts  # the same, across processes (bot/coordination/receipts.py)
 
-    async def accept(self, assistant: Assistant, message: Message) -> Stored:
-        """Start the turn; return once the message is stored. The reply goes out through the hub."""
+    async def accept(self, assistant: Assistant, message: Message) -> Stored | None:
+        """Start the turn; return once the message is stored (None: stored by another process, whose turn
+        runs). The reply goes out through the hub."""
         key = (message.conversation_id, message.client_id) if message.client_id else None
         if key is not None and key in self._inflight:
             # The platform re-delivered a message whose turn is still running: same answer, no second turn.
             return await asyncio.shield(self._inflight[key])
+        if key is not None and self._receipts is not None and await self._receipts.has(*key):
+            return None  # re-delivered to this process while another answers it
         stored: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
         if key is not None:
             self._inflight[key] = stored
@@ -81,10 +86,15 @@ class Dispatcher:
     async def _turn(
         self, assistant: Assistant, message: Message, stored: asyncio.Future[Stored], key: tuple[str, str] | None
     ) -> None:
+        receipts = self._receipts if key is not None else None
+        noted = False
         try:
             async for event in assistant.handle(message):
                 if isinstance(event, Stored) and not stored.done():
                     stored.set_result(event)
+                    if receipts is not None and key is not None:
+                        await receipts.add(*key)
+                        noted = True
         except asyncio.CancelledError:
             if not stored.done():
                 stored.cancel()
@@ -98,6 +108,8 @@ class Dispatcher:
         finally:
             if key is not None:
                 self._inflight.pop(key, None)
+                if noted and receipts is not None:
+                    await receipts.discard(*key)
 
     def send(self, conversation_id: str, make: Callable[[], Awaitable[None]]) -> None:
         """Run `make()` after this conversation's earlier sends, so the shopper reads messages in order."""
@@ -155,7 +167,7 @@ def mount(app: web.Application, platforms: tuple[Platform, ...]) -> None:
     """Mount each configured platform; the others' paths answer 404 naming what to set.
 
     Call before the cleanup context that opens the assistant, so the HTTP session outlives
-    every turn (cleanup runs in reverse order).
+    every turn (cleanup runs in reverse order), and after app[COORDINATION] is set.
     """
     settings = app[SETTINGS]
     mounted = []
@@ -168,7 +180,7 @@ def mount(app: web.Application, platforms: tuple[Platform, ...]) -> None:
             platform.add_routes(app)
             mounted.append(platform)
     app[MOUNTED] = tuple(mounted)
-    app[DISPATCHER] = Dispatcher()
+    app[DISPATCHER] = Dispatcher(app[COORDINATION].receipts)
     app[METRICS].describe(ERRORS_METRIC, "counter", "Calls to a messaging platform's API that failed, by platform.")
     if mounted:
         app.cleanup_ctx.append(_http_session)
@@ -197,7 +209,8 @@ async def _drain(app: web.Application) -> None:
 def listen(app: web.Application, hub: Hub) -> None:
     """Send every reply, agent message and notice of a mounted platform's conversations through its API."""
     for platform in app[MOUNTED]:
-        hub.subscribe(_forwarder(app, platform))
+        # Only what this process published: another process's reply is sent by that process.
+        hub.subscribe(_forwarder(app, platform), from_elsewhere=False)
 
 
 def _forwarder(app: web.Application, platform: Platform) -> Callable[[Update], Awaitable[None]]:
@@ -230,9 +243,9 @@ class RedactingAccessLogger(AccessLogger):
 # -- inbound ------------------------------------------------------------------------------------
 
 
-async def accept(request: web.Request, message: Message) -> Stored:
+async def accept(request: web.Request, message: Message) -> Stored | None:
     """Rate-limit the shopper, then store the message and start the turn (see Dispatcher.accept)."""
-    request.app[LIMITER].check(message.conversation_id)
+    await request.app[LIMITER].check(message.conversation_id)
     return await request.app[DISPATCHER].accept(request.app[ASSISTANT].get(), message)
 
 

@@ -55,7 +55,7 @@ async def webhook(request: web.Request) -> web.Response:
     except ValueError:
         raise MessageRejected("the body is not valid JSON") from None
     message = parse_body(body, settings.max_message_chars)
-    request.app[LIMITER].check(message.sender)
+    await request.app[LIMITER].check(message.sender)
     replies = await request.app[ASSISTANT].get().reply(message)
     out = [m for event in replies for m in rasa_messages(message.sender, event)]
     return web.json_response(out)

@@ -38,7 +38,7 @@ from bot.assistant import Held, Message, Replied, Retracted, Stored, Token
 from bot.channels.keys import ASSISTANT, LIMITER, PERSONALIZATION, SEARCH, SETTINGS, STORE
 from bot.channels.limits import MessageRejected, check_text, loads
 from bot.hub import Hub, Update
-from bot.store.base import Event
+from bot.store.base import Event, StoreUnavailableError
 from bot.store.shoppers import ShopperEvent
 
 logger = logging.getLogger(__name__)
@@ -201,15 +201,29 @@ async def _message(request: web.Request, ws: web.WebSocketResponse, session: str
         return
     try:
         text = check_text(data.get("text"), request.app[SETTINGS].max_message_chars)
-        request.app[LIMITER].check(f"{CHANNEL}:{session}")
+        await request.app[LIMITER].check(f"{CHANNEL}:{session}")
     except MessageRejected as exc:
         await ws.send_json({"type": "error", "error": str(exc), "client_id": client_id})
         return
     sockets = request.app[SOCKETS]
     message = Message(sender=session, text=text, channel=CHANNEL, client_id=client_id)
-    resent = False
     if client_id is not None:
         sockets.sent.setdefault(ws, set()).add(client_id)
+    try:
+        await _turn(request, ws, message, client_id)
+    except MessageRejected as exc:
+        # Not taken (its conversation's order cannot be kept right now): the widget offers to send it again.
+        await ws.send_json({"type": "error", "error": str(exc), "client_id": client_id})
+    except StoreUnavailableError:
+        # The database is away: the message was stored whole or not at all, and re-sending it with
+        # its client id is safe either way (the store keeps one copy). Which database, and why, the store logged.
+        await ws.send_json({"type": "error", "client_id": client_id,
+                            "error": "the conversation database cannot be reached right now; please send it again in a few seconds"})
+
+
+async def _turn(request: web.Request, ws: web.WebSocketResponse, message: Message, client_id: str | None) -> None:
+    """Run the message's turn, streaming it to this socket (other tabs get the stored events through the hub)."""
+    resent = False
     async for event in request.app[ASSISTANT].get().handle(message):
         if isinstance(event, Stored):
             resent = not event.new

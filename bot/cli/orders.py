@@ -30,8 +30,7 @@ def register(main: click.Group) -> None:
         """
         from bot.services import open_catalog
         from bot.store.order_files import read_orders
-        from bot.store.orders import SQLiteOrderSource
-        from bot.store.sqlite import SQLiteConversationStore
+        from bot.store.backends import open_conversation_store, order_table
 
         if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
             raise click.BadParameter(f"{currency!r} is not a three-letter currency code such as INR or EUR", param_hint="--currency")
@@ -42,9 +41,9 @@ def register(main: click.Group) -> None:
         parsed = read_orders(path, currency.strip().upper())
 
         async def put() -> int:
-            store = SQLiteConversationStore(settings.conversations_db)
+            store = await open_conversation_store(settings)
             try:
-                return await SQLiteOrderSource(store).put_many(parsed)
+                return await order_table(store).put_many(parsed)
             finally:
                 await store.close()
 

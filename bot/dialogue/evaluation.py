@@ -383,7 +383,8 @@ def eval_settings(settings: Settings, scratch_db: Path | None = None) -> Setting
     """Settings for the evaluation: template answers (deterministic) and a fresh scratch database
     (default: the data dir's eval/conversations/shopbot.db)."""
     values = {name: getattr(settings, name) for name in Settings.model_fields}
-    local = _EvalSettings.model_construct(**{**values, "generator": "template"})
+    # No database_url: the scratch SQLite file, never a deployment's shared PostgreSQL.
+    local = _EvalSettings.model_construct(**{**values, "generator": "template", "database_url": None})
     local._scratch_db = scratch_db or settings.data_dir / "eval" / "conversations" / "shopbot.db"
     local.conversations_db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):  # every run starts from the same seeded state

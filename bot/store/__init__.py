@@ -1,5 +1,10 @@
-"""Durable conversations (and demo orders): an async interface and its SQLite implementation."""
+"""Durable conversations, shopper profiles and orders: an async interface, on SQLite or PostgreSQL.
 
+`open_conversation_store(settings)` picks the backend; PostgreSQL's modules (and asyncpg) are
+imported only when it is chosen.
+"""
+
+from bot.store.backends import open_conversation_store, order_table, shopper_store
 from bot.store.base import (
     MODES,
     ROLES,
@@ -12,9 +17,10 @@ from bot.store.base import (
     Role,
     StoreClosedError,
     StoreError,
+    StoreUnavailableError,
     Summary,
 )
-from bot.store.migrations import MIGRATIONS, applied, migrate
+from bot.store.migrations import MIGRATIONS, Migration, applied, applied_postgres, migrate, migrate_postgres
 from bot.store.orders import (
     ORDER_STATUSES,
     Order,
@@ -23,6 +29,7 @@ from bot.store.orders import (
     OrderNotFoundError,
     OrderSource,
     OrderStatus,
+    OrderTable,
     SQLiteOrderSource,
     demo_orders,
     normalize_order_number,
@@ -41,6 +48,7 @@ __all__ = [
     "ConversationOwnedError",
     "ConversationStore",
     "Event",
+    "Migration",
     "Mode",
     "Order",
     "OrderError",
@@ -48,16 +56,23 @@ __all__ = [
     "OrderNotFoundError",
     "OrderSource",
     "OrderStatus",
+    "OrderTable",
     "Role",
     "SQLiteConversationStore",
     "SQLiteOrderSource",
     "StoreClosedError",
     "StoreError",
+    "StoreUnavailableError",
     "Summary",
     "applied",
+    "applied_postgres",
     "default_path",
     "demo_orders",
     "migrate",
+    "migrate_postgres",
     "normalize_order_number",
+    "open_conversation_store",
+    "order_table",
     "seed_demo_orders",
+    "shopper_store",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self, get_args
+from typing import Any, ClassVar, Literal, Self, get_args
 
 from bot.errors import ShopbotError
 
@@ -37,6 +37,14 @@ class ConversationNotFoundError(StoreError):
     def __init__(self, conversation_id: str) -> None:
         super().__init__(f"there is no conversation {conversation_id!r}; open it before writing to it")
         self.conversation_id = conversation_id
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached right now (a server restarting, a network cut).
+
+    Nothing was half-written: the call either happened whole before the connection went or
+    not at all, so the same request can be sent again once the database is back.
+    """
 
 
 class StoreClosedError(RuntimeError):
@@ -106,6 +114,10 @@ def check_role(role: str) -> Role:
 
 class ConversationStore(ABC):
     """Durable conversations and their events. Every method is safe to await from the event loop."""
+
+    backend: ClassVar[str] = ""
+    """The backend's name ("sqlite", "postgres"): how bot/store/backends.py finds the shopper
+    profiles and orders kept in the same database."""
 
     @abstractmethod
     async def open_conversation(self, conversation_id: str, sender: str, channel: str) -> Conversation:

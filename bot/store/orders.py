@@ -1,8 +1,9 @@
 """Orders for the order-status and cancel skills, behind a pluggable source.
 
 A store's orders come from its own source: the `orders` table of the conversation
-database (filled by `shopbot orders import`, bot/store/order_files.py), or the store's
-HTTP order API (bot/store/order_api.py). Demo orders are seeded into the table only for
+database (filled by `shopbot orders import`, bot/store/order_files.py; SQLite here,
+PostgreSQL in bot/store/postgres_orders.py), or the store's HTTP order API
+(bot/store/order_api.py). Demo orders are seeded into the table only for
 the shipped demo catalog, so a real store's shoppers never hear of orders nobody placed.
 """
 
@@ -23,7 +24,8 @@ from bot.store.sqlite import SQLiteConversationStore
 OrderStatus = Literal["processing", "shipped", "delivered", "cancelled"]
 ORDER_STATUSES: tuple[OrderStatus, ...] = get_args(OrderStatus)
 
-_COLUMNS = "number, email, status, items, total, currency, placed, shipped, eta, tracking"
+# The orders table's columns, in the order order_from_row / order_to_row use.
+ORDER_COLUMNS = "number, email, status, items, total, currency, placed, shipped, eta, tracking"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,43 @@ class OrderSource(ABC):
         """Release connections (HTTP sessions); nothing by default."""
 
 
-def _order(row: tuple[Any, ...]) -> Order:
+class OrderTable(OrderSource):
+    """Orders kept in the conversation database's `orders` table, one implementation per backend.
+
+    `order_table(store)` in bot/store/backends.py picks the one for a conversation store:
+    SQLiteOrderSource here, PostgresOrderSource in bot/store/postgres_orders.py.
+    """
+
+    @abstractmethod
+    async def put_many(self, orders: Sequence[Order]) -> int:
+        """Insert or replace orders in one transaction (an import is all or nothing); returns how many."""
+
+    @abstractmethod
+    async def count(self) -> int:
+        """How many orders there are."""
+
+    @abstractmethod
+    async def insert_if_empty(self, orders: Sequence[Order]) -> int:
+        """Insert `orders` only if the table holds no order at all; returns how many went in.
+
+        The check and the inserts are one atomic step, so two servers starting together
+        insert once.
+        """
+
+    async def put(self, order: Order) -> None:
+        """Insert or replace one order (imports, tests, admin tools)."""
+        await self.put_many([order])
+
+
+def check_statuses(orders: Sequence[Order]) -> None:
+    """A ValueError for the first order whose status is not one of ORDER_STATUSES."""
+    for order in orders:
+        if order.status not in ORDER_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(ORDER_STATUSES)}, not {order.status!r}")
+
+
+def order_from_row(row: Sequence[Any]) -> Order:
+    """An Order from the table's columns (ORDER_COLUMNS, items as JSON)."""
     return Order(
         number=row[0],
         email=row[1],
@@ -141,7 +179,8 @@ def _order(row: tuple[Any, ...]) -> Order:
     )
 
 
-def _row(order: Order) -> tuple[Any, ...]:
+def order_to_row(order: Order) -> tuple[Any, ...]:
+    """The table's columns (ORDER_COLUMNS) for an order."""
     return (
         order.number,
         order.email,
@@ -157,11 +196,11 @@ def _row(order: Order) -> tuple[Any, ...]:
 
 
 def _select(db: sqlite3.Connection, number: str) -> Order | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM orders WHERE number = ?", (number,)).fetchone()
-    return _order(row) if row else None
+    row = db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?", (number,)).fetchone()
+    return order_from_row(row) if row else None
 
 
-class SQLiteOrderSource(OrderSource):
+class SQLiteOrderSource(OrderTable):
     """Orders in the conversation database (table `orders`), on the store's database thread."""
 
     def __init__(self, store: SQLiteConversationStore) -> None:
@@ -193,15 +232,6 @@ class SQLiteOrderSource(OrderSource):
 
         return await self.store.run(work)
 
-    async def put(self, order: Order) -> None:
-        """Insert or replace one order (imports, tests, admin tools)."""
-        if order.status not in ORDER_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(ORDER_STATUSES)}, not {order.status!r}")
-        row = _row(order)
-        await self.store.run(
-            lambda db: db.execute(f"INSERT OR REPLACE INTO orders ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
-        )
-
     async def count(self) -> int:
         """How many orders there are."""
         return await self.store.run(lambda db: int(db.execute("SELECT COUNT(*) FROM orders").fetchone()[0]))
@@ -212,18 +242,38 @@ class SQLiteOrderSource(OrderSource):
 
     async def put_many(self, orders: Sequence[Order]) -> int:
         """Insert or replace orders in one transaction (an import is all or nothing)."""
-        for order in orders:
-            if order.status not in ORDER_STATUSES:
-                raise ValueError(f"status must be one of {', '.join(ORDER_STATUSES)}, not {order.status!r}")
-        rows = [_row(order) for order in orders]
+        check_statuses(orders)
+        rows = [order_to_row(order) for order in orders]
 
         def work(db: sqlite3.Connection) -> int:
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany(f"INSERT OR REPLACE INTO orders ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                db.executemany(f"INSERT OR REPLACE INTO orders ({ORDER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
+                raise
+            return len(rows)
+
+        return await self.store.run(work)
+
+    async def insert_if_empty(self, orders: Sequence[Order]) -> int:
+        """Insert `orders` only if the table holds no order at all; returns how many went in."""
+        check_statuses(orders)
+        rows = [order_to_row(order) for order in orders]
+
+        def work(db: sqlite3.Connection) -> int:
+            # The emptiness check and the inserts share one write lock.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is not None:
+                    db.execute("ROLLBACK")
+                    return 0
+                db.executemany(f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
             return len(rows)
 
@@ -303,7 +353,7 @@ def demo_orders(
 
 
 async def seed_demo_orders(
-    source_or_store: SQLiteOrderSource | SQLiteConversationStore,
+    table: OrderTable,
     products: Sequence[tuple[str, str, float]],
     count: int = 40,
     seed: int = 11,
@@ -313,27 +363,10 @@ async def seed_demo_orders(
 ) -> int:
     """Insert demo orders (see demo_orders) if there are no orders yet; returns how many went in.
 
-    Safe on every start: a table with any order in it, demo or real, is left alone.
-    With no products there is nothing to order, so nothing is inserted.
+    Safe on every start: a table with any order in it, demo or real, is left alone, and two
+    servers starting together seed once. With no products there is nothing to order, so
+    nothing is inserted.
     """
-    store = source_or_store.store if isinstance(source_or_store, SQLiteOrderSource) else source_or_store
     # Generating is microseconds of pure Python; only the database work leaves the loop.
-    rows = [_row(order) for order in demo_orders(products, count, seed, today, currency)]
-
-    def work(db: sqlite3.Connection) -> int:
-        # The emptiness check and the inserts share one write lock, so two servers
-        # starting together seed once.
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is not None:
-                db.execute("ROLLBACK")
-                return 0
-            db.executemany(f"INSERT INTO orders ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        return len(rows)
-
-    return await store.run(work)
+    orders = demo_orders(products, count, seed, today, currency)
+    return await table.insert_if_empty(orders) if orders else 0

@@ -86,6 +86,8 @@ def _event(row: tuple[Any, ...]) -> Event:
 class SQLiteConversationStore(ConversationStore):
     """ConversationStore on one SQLite file in WAL mode, worked by one dedicated thread."""
 
+    backend = "sqlite"
+
     def __init__(self, path: str | Path) -> None:
         """Open (creating if needed) and migrate the database at `path`.
 

@@ -25,6 +25,7 @@ from aiohttp.test_utils import TestClient
 from bot.app import create_app
 from bot.assistant import APOLOGY, TALK_TO_A_PERSON
 from bot.config import Settings
+from bot.coordination.wiring import Coordination
 from bot.dialogue.state import CartLine, DialogueState
 from bot.loading import LoadingStatus
 from bot.merchant.sentiment import sentiment_model_dir
@@ -60,7 +61,9 @@ async def test_while_loading_health_answers_ready_says_what_it_waits_for_and_rou
     settings = _settings(tmp_path / "data", [make_product("mug-1", "Thermo Travel Mug")])
     release: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-    async def slow_open(settings: Settings, executor: Executor, metrics: Metrics, loading: LoadingStatus) -> AssistantParts:
+    async def slow_open(
+        settings: Settings, executor: Executor, metrics: Metrics, loading: LoadingStatus, *_: Any
+    ) -> AssistantParts:
         loading.done("catalog and index")
         loading.report("intent model", "training, step 40 of 300")
         await release
@@ -170,8 +173,10 @@ async def test_a_turn_that_raises_is_answered_with_an_apology_over_http(
     shutil.copytree(sentiment_model_dir(shipped), data / "models" / "sentiment")
     settings = _settings(data, sample_products)
 
-    async def open_breaking(settings: Settings, executor: Executor, metrics: Metrics, loading: LoadingStatus) -> AssistantParts:
-        parts = await open_assistant(settings, executor, metrics, loading)
+    async def open_breaking(
+        settings: Settings, executor: Executor, metrics: Metrics, loading: LoadingStatus, coordination: Coordination
+    ) -> AssistantParts:
+        parts = await open_assistant(settings, executor, metrics, loading, coordination)
         parts.assistant.dialogue = BreakingDialogue(parts.assistant.dialogue)  # type: ignore[assignment]
         return parts
 

@@ -96,8 +96,9 @@ def _spawn_postgres(root: Path, port: int, user: str | None) -> subprocess.Popen
     assert bindir is not None
     argv = [str(bindir / "postgres"), "-D", str(root / "data"), "-p", str(port), "-c", "listen_addresses=127.0.0.1",
             "-c", f"unix_socket_directories={root}", "-c", "fsync=off", "-c", "max_connections=200"]
-    log = (root / "postgres.log").open("ab")
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **_as(user))
+    # The child gets its own copy of the file descriptor; the parent's is closed at once.
+    with (root / "postgres.log").open("ab") as log:
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **_as(user))
 
 
 def _wait_ready(pg: Postgres, timeout: float = 30.0) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.limits import MessageRejected, RateLimiter, check_text
+from bot.channels.limits import MessageRejected, check_text
 from bot.channels.rest import parse_body
+from bot.coordination.rates import LocalRateLimiter
 
 
 @pytest.mark.parametrize(
@@ -32,14 +33,14 @@ def test_a_good_body_becomes_a_message() -> None:
     assert (message.sender, message.text, message.conversation_id) == ("alice", "boots", "rest:alice")
 
 
-def test_the_rate_limit_is_per_sender() -> None:
-    limiter = RateLimiter(per_minute=3)
+async def test_the_rate_limit_is_per_sender() -> None:
+    limiter = LocalRateLimiter(per_minute=3)
     for _ in range(3):
-        limiter.check("alice")
+        await limiter.check("alice")
     with pytest.raises(MessageRejected) as caught:
-        limiter.check("alice")
+        await limiter.check("alice")
     assert caught.value.status == 429 and caught.value.retry_after and caught.value.retry_after > 0
-    limiter.check("bob")
+    await limiter.check("bob")
 
 
 def test_text_limit_counts_characters() -> None:
