@@ -73,7 +73,7 @@ test: setup browser servers
 test-fast: setup browser servers
 	SHOPBOT_TEST_MODEL_CACHE=$${SHOPBOT_TEST_MODEL_CACHE:-$(MODEL_CACHE)} $(PY) -m pytest -m "not slow"
 
-bench: data
+bench: data servers
 	$(PY) -m tests.bench --suite nlu
 	$(PY) -m tests.bench --suite generation
 	$(PY) -m tests.bench --suite search
@@ -81,6 +81,7 @@ bench: data
 	$(PY) -m tests.bench --suite actions
 	$(PY) -m tests.bench --suite copy
 	$(PY) -m tests.bench --suite naming
+	$(PY) -m tests.bench --suite scaleout
 	$(if $(wildcard ../shared/data/amazon_in_products.csv ../shared/data/dummyjson_products.json),$(PY) -m tests.bench --suite onboarding --data ../shared/data)
 
 WANDS := ../shared/data/wands_eval

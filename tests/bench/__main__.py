@@ -10,7 +10,7 @@ import click
 from bot.config import Settings, load_settings
 from bot.errors import USER_ERRORS
 
-SUITES = ("all", "search", "nlu", "generation", "turns", "actions", "copy", "onboarding", "naming")
+SUITES = ("all", "search", "nlu", "generation", "turns", "actions", "copy", "onboarding", "naming", "scaleout")
 
 
 @click.command()
@@ -25,7 +25,7 @@ SUITES = ("all", "search", "nlu", "generation", "turns", "actions", "copy", "onb
     type=click.Choice(SUITES),
     default="all",
     show_default=True,
-    help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; onboarding: time from a catalog file in --data to the first answer; naming: product-name resolution and coverage per message at each size; none of these is part of all).",
+    help="Which benchmarks to run (turns: turn latency at each size, default 1000,100000, and HTTP throughput; actions: one Rasa action call through the action server; copy: grounding pass share and batch throughput of product copy per backend; onboarding: time from a catalog file in --data to the first answer; naming: product-name resolution and coverage per message at each size; scaleout: 1 and 2 processes on SQLite and on PostgreSQL + Redis, and 200 concurrent conversations; none of these is part of all).",
 )
 @click.option(
     "--data", "shared", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared/data"),
@@ -73,6 +73,11 @@ def bench(
 def _run(suite: str, settings: Settings, counts: list[int], shared: Path) -> None:
     """Run `suite`, printing its report."""
     say = click.echo
+    if suite == "scaleout":
+        from tests.bench.scaleout import run_scaleout
+
+        run_scaleout(settings, say)
+        return
     if suite == "turns":
         from tests.bench.turns import run_turns
 
