@@ -286,8 +286,9 @@ class Assistant:
             await self.personalization.record(events)
 
     async def _history(self, conversation_id: str, before: int) -> tuple[Turn, ...]:
-        events = await self.store.events(conversation_id)
-        earlier = [e for e in events if e.id < before and e.role in ("user", "bot", "agent")][-HISTORY_TURNS:]
+        # The last few turns only: reading the whole conversation would cost each turn more
+        # the longer the shopper talks.
+        earlier = await self.store.recent(conversation_id, before, ("user", "bot", "agent"), HISTORY_TURNS)
         return tuple(Turn("user" if e.role == "user" else "assistant", e.text) for e in earlier)
 
     def _count(self, channel: str, intent: str, plan: Plan, answer: Answer, seconds: float) -> None:

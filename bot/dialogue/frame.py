@@ -18,7 +18,7 @@ from bot.dialogue.plan import HANDOFF_BUTTONS
 from bot.nlu.entities.prices import foreign_currency
 from bot.nlu.parser import Parse
 from bot.skills.policy import INTENT_TOPICS
-from bot.skills.recommend import GOES_WITH_RE, SIMILAR_RE
+from bot.skills.recommend import GOES_WITH_RE, SIMILAR_RE, request_query
 from bot.skills.reviews import asks_about_reviews
 from retrieval.catalog import normalize_size
 
@@ -407,7 +407,9 @@ def understand(parse: Parse, context: Context) -> Frame:
     if wants_products:
         if recipient is not None and new_topic and not constraint_types & {"category", "brand"}:
             return frame("recommend")  # "something for a 6 year old": gift ideas for them
-        if intent == "recommend" and (new_topic or not context.suggested):
+        if intent == "recommend" and (new_topic or not context.suggested or not (constraint_types or request_query(parse))):
+            # "Recommend something" over suggestions already shown says nothing to narrow them
+            # by: suggest again. "She loves animals" or "under $30" narrows them.
             return frame("recommend")
         if new_topic and not (context.suggested and not new_category):
             return frame("search" if intent != "recommend" else "recommend")

@@ -156,6 +156,13 @@ class ConversationStore(ABC):
         """Events with id > `after_id`, oldest first, at most `limit` of them (all if None)."""
 
     @abstractmethod
+    async def recent(self, conversation_id: str, before_id: int, roles: tuple[str, ...], limit: int) -> list[Event]:
+        """The last `limit` events with id < `before_id` and one of `roles`, oldest first.
+
+        What a turn reads as its history: a fixed amount, however long the conversation grew.
+        """
+
+    @abstractmethod
     async def pending(self, conversation_id: str) -> list[Event]:
         """User events after the last bot or agent event: stored but never answered.
 

@@ -414,6 +414,17 @@ class PostgresConversationStore(ConversationStore):
 
         return await self.run(work)
 
+    async def recent(self, conversation_id: str, before_id: int, roles: tuple[str, ...], limit: int) -> list[Event]:
+        async def work(db: asyncpg.Connection) -> list[Event]:
+            rows = await db.fetch(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE conversation_id = $1 AND id < $2 AND role = ANY($3::text[])"
+                " ORDER BY id DESC LIMIT $4",
+                conversation_id, before_id, list(roles), limit,
+            )  # fmt: skip
+            return [_event(row) for row in reversed(rows)]
+
+        return await self.run(work) if roles and limit > 0 else []
+
     async def count_attempt(self, event_id: int) -> int:
         async def work(db: asyncpg.Connection) -> int:
             # One statement, committed before it returns: a try that then kills the process counts.

@@ -365,6 +365,18 @@ class SQLiteConversationStore(ConversationStore):
 
         return await self.run(work)
 
+    async def recent(self, conversation_id: str, before_id: int, roles: tuple[str, ...], limit: int) -> list[Event]:
+        def work(db: sqlite3.Connection) -> list[Event]:
+            marks = ", ".join("?" * len(roles))
+            rows = db.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE conversation_id = ? AND id < ? AND role IN ({marks})"
+                " ORDER BY id DESC LIMIT ?",
+                (conversation_id, before_id, *roles, limit),
+            ).fetchall()
+            return [_event(row) for row in reversed(rows)]
+
+        return await self.run(work) if roles and limit > 0 else []
+
     async def count_attempt(self, event_id: int) -> int:
         def work(db: sqlite3.Connection) -> int:
             # fetchall: the statement (and so its autocommit) finishes before we return.

@@ -116,6 +116,8 @@ ROUTES = [
     ("she loves animals", "feedback", GIFTS, "narrow"),
     ("she loves animals", "recommend", GIFTS, "narrow"),
     ("under $30", "refine", GIFTS, "narrow"),
+    ("recommend something", "recommend", GIFTS, "recommend"),
+    ("what would you suggest?", "recommend", GIFTS, "recommend"),
     ("more like the first one", "recommend", EARBUDS, "similar"),
     ("what goes with it?", "recommend", BOOTS_NAMED, "complements"),
     ("not for me", "feedback", GIFTS, "dismiss"),

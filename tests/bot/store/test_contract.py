@@ -226,6 +226,24 @@ async def test_events_after_id_and_limit(store: ConversationStore) -> None:
     assert await store.events("nope") == []
 
 
+async def test_recent_is_the_last_events_of_those_roles_before_an_id(store: ConversationStore) -> None:
+    await store.open_conversation("c1", "alice", "web")
+    await store.open_conversation("c2", "bob", "web")
+    ids = []
+    for i in range(8):
+        ids.append((await store.append("c1", "user" if i % 2 == 0 else "bot", str(i)))[0].id)
+        await store.append("c2", "user", f"other {i}")
+    await store.append("c1", "system", "note")
+    later = (await store.append("c1", "user", "8"))[0].id
+    assert [e.text for e in await store.recent("c1", later, ("user", "bot"), 3)] == ["5", "6", "7"]
+    assert [e.text for e in await store.recent("c1", ids[4], ("user", "bot"), 10)] == ["0", "1", "2", "3"]
+    assert [e.text for e in await store.recent("c1", later, ("bot",), 2)] == ["5", "7"]
+    assert [e.role for e in await store.recent("c1", later + 1, ("user", "bot", "system"), 2)] == ["system", "user"]
+    assert await store.recent("c1", ids[0], ("user",), 5) == []
+    assert await store.recent("c1", later, ("user",), 0) == []
+    assert await store.recent("nope", later, ("user",), 5) == []
+
+
 async def test_concurrent_appends_keep_order_within_each_conversation(store: ConversationStore) -> None:
     conversations = [f"c{i}" for i in range(10)]
     for cid in conversations:
