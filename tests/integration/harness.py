@@ -18,6 +18,8 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,6 +207,22 @@ class ShopbotServer(ServerProcess):
         assert rows, f"no product {product_id} in the catalog"
         data, category, colors, brand = rows[0]
         return {**json.loads(data), "category": category, "colors": set(filter(None, colors.split("|"))), "brand_key": brand}
+
+
+@contextmanager
+def two_servers(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[ShopbotServer, ShopbotServer]]:
+    """Processes A and B on one data dir and one environment (their logs server.log and
+    server-b.log beside it), started one at a time: the first creates or migrates the database."""
+    a = ShopbotServer(data_dir, env)
+    b = ShopbotServer(data_dir, env)
+    b.log_path = data_dir.parent / "server-b.log"
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
 
 
 @dataclass

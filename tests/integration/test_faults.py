@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 
 from bot.store.postgres import PostgresConversationStore
-from tests.integration.harness import Response, ShopbotServer, server_env, unique_sender
+from tests.integration.harness import Response, ShopbotServer, server_env, two_servers, unique_sender
 from tests.integration.widget_socket import new_session, widget_sockets
 from tests.support.servers import Postgres, Redis, postgres, redis
 
@@ -52,16 +52,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, prepared_data_dir: Path
         data = tmp_path_factory.mktemp("faults") / "data"
         shutil.copytree(prepared_data_dir, data, ignore=shutil.ignore_patterns("shopbot.db*"))
         env = server_env(data, database_url=pg.url, redis_url=shared.url, agent_tokens=f"alice:{ALICE}")
-        a = ShopbotServer(data, env)
-        b = ShopbotServer(data, env)
-        b.log_path = data.parent / "server-b.log"
-        try:
-            a.start()  # one at a time: the first migrates the database
-            b.start()
+        with two_servers(data, env) as (a, b):
             yield Deployment(a, b, pg, shared)
-        finally:
-            a.stop()
-            b.stop()
 
 
 def _post(server: ShopbotServer, sender: str, text: str) -> Response:

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.integration.harness import Response, ShopbotServer, server_env
+from tests.integration.harness import Response, ShopbotServer, server_env, two_servers
 from tests.integration.widget_socket import Widget, new_session, widget_sockets
 from tests.support.servers import redis
 
@@ -34,17 +34,8 @@ def pair(
     with redis(tmp_path_factory.mktemp("redis")) as shared:
         data = tmp_path_factory.mktemp("scaleout") / "data"
         shutil.copytree(prepared_data_dir, data, ignore=shutil.ignore_patterns("shopbot.db*"))
-        env = server_env(data, redis_url=shared.url, agent_tokens=f"alice:{ALICE}")
-        a = ShopbotServer(data, env)
-        b = ShopbotServer(data, env)
-        b.log_path = data.parent / "server-b.log"
-        try:
-            a.start()  # one at a time: the first creates the database
-            b.start()
-            yield a, b
-        finally:
-            a.stop()
-            b.stop()
+        with two_servers(data, server_env(data, redis_url=shared.url, agent_tokens=f"alice:{ALICE}")) as pair:
+            yield pair
 
 
 async def _agent_call(server: ShopbotServer, method: str, path: str, body: Any = None) -> Response:
