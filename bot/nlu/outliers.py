@@ -113,15 +113,21 @@ class NearestNeighbours(OutlierDetector):
     K = 10
 
     def __init__(self) -> None:
-        self.bank = np.zeros((0, 0), np.float16)
+        self._keep(np.zeros((0, 0), np.float16))
+
+    def _keep(self, bank: np.ndarray) -> None:
+        # Saved in half precision (only ranks matter), searched in single: converting the
+        # bank on every message would cost more than the whole forward pass.
+        self.bank = np.asarray(bank, np.float16)
+        self._search_bank = np.ascontiguousarray(self.bank.astype(np.float32).T)
 
     def fit(self, features: np.ndarray, labels: np.ndarray, in_scope: np.ndarray) -> None:
-        """Keep the unit-length features of the in-scope rows (half precision: only ranks matter)."""
-        self.bank = _unit(features[in_scope]).astype(np.float16)
+        """Keep the unit-length features of the in-scope rows."""
+        self._keep(_unit(features[in_scope]))
 
     def score(self, features: np.ndarray, probs: np.ndarray) -> np.ndarray:
         """1 - cosine similarity to the k-th nearest in-scope training message."""
-        sims = _unit(features) @ self.bank.astype(np.float32).T
+        sims = _unit(features).astype(np.float32) @ self._search_bank
         k = min(self.K, sims.shape[1])
         kth = np.partition(-sims, k - 1, axis=1)[:, k - 1]
         return 1.0 + kth
@@ -132,7 +138,7 @@ class NearestNeighbours(OutlierDetector):
 
     def load(self, state: Mapping[str, np.ndarray]) -> None:
         """Restore the feature bank."""
-        self.bank = np.asarray(state["bank"], np.float16)
+        self._keep(state["bank"])
 
 
 DETECTORS: dict[str, type[OutlierDetector]] = {
