@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     encode_batch_size: int = Field(default=32, ge=1, le=1024, description="Texts per encoder batch (32 measured fastest on 2 cores).")
     max_seq_length: int = Field(default=64, ge=16, le=512, description="Word pieces encoded per product (title, brand, category and attributes come first).")
     encoder_precision: Literal["auto", "float32", "bfloat16"] = Field(
-        default="auto", description="Encoder weights: bfloat16 where the CPU has it natively (auto), or forced."
+        default="auto", description="Encoder and intent model weights: bfloat16 where the CPU has it natively (auto), or forced."
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     index_poll_seconds: float = Field(

@@ -18,6 +18,7 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from retrieval.errors import RetrievalError
+from retrieval.threads import give_cores_to_torch
 
 # Set before transformers is imported anywhere: a missing local file must fail, not download.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -181,8 +182,7 @@ class SentenceTransformerEncoder(Encoder):
 
         hf_logging.disable_progress_bar()  # a per-load weights bar is noise in CLI output
 
-        # Two cores: more threads than cores only adds contention.
-        torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
+        give_cores_to_torch()
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         # Past 64 word pieces product text is description tail (title, brand, category and
         # attributes come first): cutting there encodes ~3x faster than 128 with the same

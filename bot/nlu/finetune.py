@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from retrieval.threads import give_cores_to_torch
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -347,10 +349,9 @@ def read_meta(folder: Path, meta_name: str) -> dict[str, Any] | None:
 
 def load_pretrained(folder: Path) -> tuple[Any, Any]:
     """The (model, tokenizer) saved by `save_model`, for inference on this machine's cores."""
-    import torch
     from transformers import AutoTokenizer, BertForSequenceClassification
 
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
+    give_cores_to_torch()
     model = BertForSequenceClassification.from_pretrained(folder, local_files_only=True)
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     return model, tokenizer
