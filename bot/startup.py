@@ -13,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import suppress
 
 from aiohttp import web
 
@@ -29,6 +28,7 @@ from bot.errors import USER_ERRORS, NotReadyError
 from bot.loading import LoadingCancelledError, LoadingStatus
 from bot.metrics import Metrics
 from bot.services import LOADING_STEPS, AssistantParts, open_catalog
+from bot.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,7 @@ async def resources(app: web.Application, open_parts: Opener) -> AsyncIterator[N
     loader = asyncio.create_task(_load(app, open_parts, opened), name="shopbot-load")
     yield
     app[LOADING].cancel()  # a training or encoding run in progress stops at its next step
-    loader.cancel()
-    with suppress(asyncio.CancelledError):
-        await loader
+    await cancel_and_wait(loader)
     if opened:
         await opened[0].close()
     executor.shutdown(wait=False, cancel_futures=True)

@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 from bot.coordination.client import REDIS_ERRORS, Backoff, Outage, database_of
 from bot.hub import Listener, Update
 from bot.store.base import Conversation, Event
+from bot.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +121,7 @@ class RedisBus:
             with suppress(TimeoutError):
                 async with asyncio.timeout(grace):
                     await self._outbox.join()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(*self._tasks)
         self._tasks = []
 
     async def _publish(self) -> None:

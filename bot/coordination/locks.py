@@ -34,6 +34,7 @@ from redis.asyncio import Redis
 
 from bot.channels.limits import MessageRejected
 from bot.coordination.client import REDIS_ERRORS, Outage
+from bot.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -195,9 +196,7 @@ class RedisTurnLocks(TurnLocks):
                 try:
                     yield
                 finally:
-                    renewing.cancel()
-                    with suppress(asyncio.CancelledError):
-                        await renewing
+                    await cancel_and_wait(renewing)
                     await self._give_back(conversation_id, me.token, line.waiting[0] if line.waiting else None)
         finally:
             if me in line.waiting:  # given up while waiting here: its place in Redis's queue (if any) is dropped

@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 
 from bot.agents.presence import OfficeHours, Presence
 from bot.coordination.client import REDIS_ERRORS, Outage
+from bot.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -113,11 +114,8 @@ class SharedPresence(Presence):
 
     async def close(self) -> None:
         """Stop refreshing, and take this process's agents off the list at once."""
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         with suppress(*REDIS_ERRORS, TimeoutError):
             async with asyncio.timeout(2.0):
                 await self._client.hdel(KEY, self.origin)

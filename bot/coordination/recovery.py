@@ -15,10 +15,10 @@ import asyncio
 import logging
 import random
 import time
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from bot.coordination.locks import TurnLocks
+from bot.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
@@ -69,11 +69,8 @@ class RecoverySweep:
 
     async def close(self) -> None:
         """Stop sweeping (a sweep in progress is cancelled; what it did not answer waits for the next)."""
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:
