@@ -25,7 +25,7 @@ from bot.skills.policy import StorePolicy
 from bot.store.base import ConversationStore
 from bot.store.orders import OrderSource
 from catalog import DEMO_POLICY, is_demo_catalog
-from retrieval.embeddings import Encoder, SentenceTransformerEncoder, cpu_has_native_bf16, default_model_path
+from retrieval.embeddings import Encoder, SentenceTransformerEncoder, default_model_path, resolve_precision
 from retrieval.index import HnswParams
 from retrieval.indexing import SyncReport, sync_index
 from retrieval.search import FusionParams, ProductSearch
@@ -130,20 +130,14 @@ def load_intent_model(
     trained into the cache first when neither has it (so the next data dir reuses it)."""
     folder = locate_intent_model(settings)
     if folder is not None:
-        return _for_inference(IntentClassifier.load(folder), settings)
-    if not train_if_missing:
-        # A stale model, or NotReadyError naming the command.
-        return _for_inference(IntentClassifier.load(intent_model_dir(settings)), settings)
-    return _for_inference(train_intent_model(settings, progress=progress, folder=cached_intent_model_dir(settings)), settings)
-
-
-def _for_inference(classifier: IntentClassifier, settings: Settings) -> IntentClassifier:
-    """The classifier at the encoder's precision: in bfloat16 where the CPU computes it natively
-    its forward pass takes about half the time, and every development split scores the same."""
-    precision = settings.encoder_precision
-    if precision == "auto":
-        precision = "bfloat16" if cpu_has_native_bf16() else "float32"
-    if precision == "bfloat16":
+        classifier = IntentClassifier.load(folder)
+    elif not train_if_missing:
+        classifier = IntentClassifier.load(intent_model_dir(settings))  # a stale model, or NotReadyError naming the command
+    else:
+        classifier = train_intent_model(settings, progress=progress, folder=cached_intent_model_dir(settings))
+    # At the encoder's precision: in bfloat16 where the CPU computes it natively the forward
+    # pass takes about half the time, and every development split scores the same.
+    if resolve_precision(settings.encoder_precision) == "bfloat16":
         import torch
 
         classifier.model.to(torch.bfloat16)
